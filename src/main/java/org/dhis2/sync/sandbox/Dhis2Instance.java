@@ -1,0 +1,144 @@
+package org.dhis2.sync.sandbox;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state of one emulated DHIS2 (a "local" or the "central"): its version, user, clock, metadata and data
+ * stores, scripted faults and the log of requests it received. Thread-safe; served by {@link SandboxServer}.
+ */
+public final class Dhis2Instance {
+
+    public static final String DEFAULT_USERNAME = "admin";
+    public static final String DEFAULT_PASSWORD = "district";
+
+    private final String name;
+    private volatile Dhis2Version version;
+    private volatile String username;
+    private volatile String password;
+    private final Set<String> apiTokens = ConcurrentHashMap.newKeySet();
+    private final List<String> userAuthorities = new CopyOnWriteArrayList<>(List.of("ALL"));
+    private final List<String> userOrgUnits = new CopyOnWriteArrayList<>();
+    private final String systemId = java.util.UUID.randomUUID().toString();
+    private final SandboxClock clock = new SandboxClock();
+    private final FaultPlan faults = new FaultPlan();
+    private final RequestLog requests = new RequestLog();
+    private final MetadataCatalog catalog = new MetadataCatalog(clock);
+    private final AggregateStore aggregate;
+    private final TrackerStore tracker;
+    private final MetadataVersionStore metadataVersions;
+    private final ReservedValueStore reservedValues;
+    private final AtomicLong requestCounter = new AtomicLong();
+
+    public Dhis2Instance(String name, Dhis2Version version) {
+        this.name = name;
+        this.version = version;
+        this.username = DEFAULT_USERNAME;
+        this.password = DEFAULT_PASSWORD;
+        this.aggregate = new AggregateStore(this);
+        this.tracker = new TrackerStore(this);
+        this.metadataVersions = new MetadataVersionStore(this);
+        this.reservedValues = new ReservedValueStore(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Dhis2Version version() {
+        return version;
+    }
+
+    public void setVersion(Dhis2Version version) {
+        this.version = version;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public void setCredentials(String username, String password) {
+        this.username = username;
+        this.password = password;
+    }
+
+    /** Issues a personal access token in the version's format (d2pat_ before 2.41, d2p_ from 2.41). */
+    public String issueApiToken() {
+        String token = ApiTokens.generate(version);
+        apiTokens.add(token);
+        return token;
+    }
+
+    public boolean isValidApiToken(String token) {
+        return apiTokens.contains(token);
+    }
+
+    /** Authorities of the sandbox user (default {@code ALL}). */
+    public List<String> userAuthorities() {
+        return userAuthorities;
+    }
+
+    /** UIDs of the user's root org units (data capture), as {@code /api/me} reports them. */
+    public List<String> userOrgUnits() {
+        return userOrgUnits;
+    }
+
+    public String systemId() {
+        return systemId;
+    }
+
+    public SandboxClock clock() {
+        return clock;
+    }
+
+    public FaultPlan faults() {
+        return faults;
+    }
+
+    public RequestLog requests() {
+        return requests;
+    }
+
+    public MetadataCatalog catalog() {
+        return catalog;
+    }
+
+    public AggregateStore aggregate() {
+        return aggregate;
+    }
+
+    public TrackerStore tracker() {
+        return tracker;
+    }
+
+    public MetadataVersionStore metadataVersions() {
+        return metadataVersions;
+    }
+
+    public ReservedValueStore reservedValues() {
+        return reservedValues;
+    }
+
+    long nextRequestNumber() {
+        return requestCounter.incrementAndGet();
+    }
+
+    /** Every endpoint this instance serves. */
+    Router routes() {
+        Router router = new Router();
+        SystemApi.register(router, this);
+        MetadataListApi.register(router, this);
+        AggregateApi.register(router, this);
+        TrackerApi.register(router, this);
+        MetadataVersionApi.register(router, this);
+        ReservedValueApi.register(router, this);
+        return router;
+    }
+}

@@ -1,0 +1,44 @@
+package org.dhis2.sync.sandbox;
+
+import java.time.Duration;
+
+/**
+ * What goes wrong with one request. Status faults answer before the handler runs (nothing is imported);
+ * {@link Kind#RESET_MID_BODY} and {@link Kind#MALFORMED_BODY} let the handler run (the import happens) and then
+ * spoil the answer, as a proxy or a dropped link would.
+ */
+public record Fault(Kind kind, int status, Duration duration) {
+
+    public enum Kind {
+        /** Delay, then handle normally. */
+        LATENCY,
+        /** Answer with a status (5xx, 429, 409, 401) and a DHIS2 error body, without handling. */
+        STATUS,
+        /** Handle, then cut the connection in the middle of the response body. */
+        RESET_MID_BODY,
+        /** Handle, then answer 200 with a body that is not valid JSON. */
+        MALFORMED_BODY,
+        /** Hold the request without answering (until the client gives up, or {@code duration}), then drop it. */
+        HANG
+    }
+
+    public static Fault latency(Duration delay) {
+        return new Fault(Kind.LATENCY, 0, delay);
+    }
+
+    public static Fault status(int status) {
+        return new Fault(Kind.STATUS, status, Duration.ZERO);
+    }
+
+    public static Fault resetMidBody() {
+        return new Fault(Kind.RESET_MID_BODY, 0, Duration.ZERO);
+    }
+
+    public static Fault malformedBody() {
+        return new Fault(Kind.MALFORMED_BODY, 0, Duration.ZERO);
+    }
+
+    public static Fault hang(Duration atMost) {
+        return new Fault(Kind.HANG, 0, atMost);
+    }
+}

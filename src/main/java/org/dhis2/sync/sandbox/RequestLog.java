@@ -1,0 +1,54 @@
+package org.dhis2.sync.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** Every request an instance received, so tests can assert what the engine sent (and what it did not). */
+public final class RequestLog {
+
+    /** One request; {@code body} is kept only while body recording is on (tests), never in benchmarks. */
+    public record Entry(long number, String method, String path, String query, int status, byte[] body) {
+        public String bodyText() {
+            return body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        }
+
+        public Map<String, List<String>> params() {
+            return SandboxRequest.parseQuery(query);
+        }
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private volatile boolean recordBodies = true;
+
+    public void setRecordBodies(boolean recordBodies) {
+        this.recordBodies = recordBodies;
+    }
+
+    public boolean recordBodies() {
+        return recordBodies;
+    }
+
+    void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    public List<Entry> all() {
+        return List.copyOf(entries);
+    }
+
+    public List<Entry> matching(String method, String pathPrefix) {
+        Predicate<Entry> p = e -> e.method().equalsIgnoreCase(method) && e.path().startsWith(pathPrefix);
+        return entries.stream().filter(p).toList();
+    }
+
+    public long count(String method, String pathPrefix) {
+        return matching(method, pathPrefix).size();
+    }
+
+    public void clear() {
+        entries.clear();
+    }
+}

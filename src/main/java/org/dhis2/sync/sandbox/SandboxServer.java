@@ -1,0 +1,228 @@
+package org.dhis2.sync.sandbox;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@link Dhis2Instance} over real HTTP on the loopback interface: versioned paths, authentication as
+ * DHIS2 does it (302 without credentials, 401 on wrong Basic credentials, ApiToken), scripted faults, the request
+ * log, and DHIS2's error bodies.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxServer.class);
+    private static final Pattern VERSIONED = Pattern.compile("^/api/(\\d{2})(/.*)?$");
+    private static final String LOGIN_PAGE = "/dhis-web-commons/security/login.action";
+
+    private final Dhis2Instance instance;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final Router router;
+    private volatile boolean stopping;
+
+    private SandboxServer(Dhis2Instance instance, int port) throws IOException {
+        this.instance = instance;
+        this.router = instance.routes();
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sandbox-" + instance.name());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::serve);
+    }
+
+    /** Starts serving the instance on a free loopback port. */
+    public static SandboxServer start(Dhis2Instance instance) throws IOException {
+        return start(instance, 0);
+    }
+
+    public static SandboxServer start(Dhis2Instance instance, int port) throws IOException {
+        SandboxServer s = new SandboxServer(instance, port);
+        s.server.start();
+        LOG.info("Sandbox DHIS2 '{}' ({}) listening on {}", instance.name(), instance.version(), s.url());
+        return s;
+    }
+
+    public Dhis2Instance instance() {
+        return instance;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:40123} (API paths start with /api). */
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        server.stop(0);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        long number = instance.nextRequestNumber();
+        String method = exchange.getRequestMethod().toUpperCase();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Integer apiVersion = null;
+        String path = java.net.URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+        Matcher versioned = VERSIONED.matcher(path);
+        if (versioned.matches()) {
+            apiVersion = Integer.parseInt(versioned.group(1));
+            path = "/api" + (versioned.group(2) == null ? "" : versioned.group(2));
+        }
+        if (path.endsWith(".json")) {
+            path = path.substring(0, path.length() - ".json".length());
+        }
+        InputStream body = exchange.getRequestBody();
+        byte[] recorded = null;
+        if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
+            recorded = body.readAllBytes();
+            body = new ByteArrayInputStream(recorded);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? null : v.get(0)));
+        SandboxRequest request = new SandboxRequest(method, path, apiVersion, rawQuery, headers, body, number);
+
+        Fault fault = instance.faults().faultFor(method, path).orElse(null);
+        SandboxResponse response = new SandboxResponse(exchange, fault);
+        try {
+            sleep(instance.faults().latency());
+            if (fault != null && fault.kind() == Fault.Kind.LATENCY) {
+                sleep(fault.duration());
+            }
+            if (fault != null && fault.kind() == Fault.Kind.HANG) {
+                sleep(fault.duration().isZero() ? Duration.ofMinutes(10) : fault.duration());
+                throw new SandboxResponse.ConnectionDropped();
+            }
+            if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+                answerFaultStatus(response, fault.status());
+            } else if (authenticate(request, response)) {
+                dispatch(request, response);
+            }
+        } catch (Dhis2Exception e) {
+            if (!response.committed()) {
+                response.json(e.status(), WebMessages.error(e.status(), e.getMessage(), e.errorCode()));
+            }
+        } catch (SandboxResponse.ConnectionDropped e) {
+            log(number, method, path, rawQuery, 0, recorded);
+            throw e; // the JDK server closes the connection without finishing the answer
+        } catch (RuntimeException e) {
+            LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
+            if (!response.committed()) {
+                response.json(500, WebMessages.error(500, String.valueOf(e.getMessage()), null));
+            }
+        } finally {
+            if (response.committed()) {
+                log(number, method, path, rawQuery, response.status(), recorded);
+            }
+            exchange.close();
+        }
+    }
+
+    private void log(long number, String method, String path, String query, int status, byte[] body) {
+        instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body));
+    }
+
+    private void dispatch(SandboxRequest request, SandboxResponse response) throws IOException {
+        var match = router.find(request.method(), request.path(), instance.version());
+        if (match.isEmpty()) {
+            if (router.existsForOtherMethod(request.method(), request.path(), instance.version())) {
+                throw new Dhis2Exception(405, "Method Not Allowed",
+                        "Request method '" + request.method() + "' not supported");
+            }
+            throw Dhis2Exception.notFound("No endpoint " + request.method() + " " + request.path()
+                    + " in DHIS2 " + instance.version());
+        }
+        request.setPathVariables(match.get().variables());
+        match.get().handler().handle(request, response);
+        if (!response.committed()) {
+            response.empty(200);
+        }
+    }
+
+    /** DHIS2: no Authorization header → 302 to the login page; bad Basic → 401; bad ApiToken → 401. */
+    private boolean authenticate(SandboxRequest request, SandboxResponse response) {
+        String auth = request.header("Authorization").orElse(null);
+        if (auth == null || auth.isBlank()) {
+            response.redirect(url() + LOGIN_PAGE);
+            return false;
+        }
+        if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = "";
+            }
+            if (decoded.equals(instance.username() + ":" + instance.password())) {
+                return true;
+            }
+            response.json(401, WebMessages.error(401, "Unauthorized", null));
+            return false;
+        }
+        if (auth.regionMatches(true, 0, "ApiToken ", 0, 9)) {
+            if (instance.isValidApiToken(auth.substring(9).trim())) {
+                return true;
+            }
+            response.json(401, WebMessages.error(401, "The API token does not exists.", null));
+            return false;
+        }
+        response.json(401, WebMessages.error(401, "Unauthorized", null));
+        return false;
+    }
+
+    private static void answerFaultStatus(SandboxResponse response, int status) {
+        if (status == 429) {
+            response.header("Retry-After", "1");
+        }
+        if (status >= 500) {
+            response.json(status, WebMessages.error(status, "Sandbox fault: " + WebMessages.reasonPhrase(status), null));
+        } else {
+            response.json(status, WebMessages.error(status, WebMessages.reasonPhrase(status), null));
+        }
+    }
+
+    private void sleep(Duration duration) {
+        if (duration.isZero() || duration.isNegative()) {
+            return;
+        }
+        long until = System.nanoTime() + duration.toNanos();
+        try {
+            while (!stopping && System.nanoTime() < until) {
+                Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxResponse.ConnectionDropped();
+        }
+    }
+}
