@@ -1,0 +1,21 @@
+package org.dhis2.sync.sandbox;
+
+/**
+ * Fills a sandbox pair deterministically: the same metadata on local and central (so that data can sync),
+ * data only on local, and a chain of metadata versions on central.
+ */
+public final class SandboxGenerator {
+
+    private SandboxGenerator() {
+    }
+
+    public static void populate(SandboxPair pair, GeneratorSpec spec) {
+        MetadataGenerator.generate(pair.local(), spec);
+        MetadataGenerator.generate(pair.central(), spec);
+        AggregateGenerator.generate(pair.local(), spec);
+        TrackerGenerator.generateMetadata(pair.local(), spec);
+        TrackerGenerator.generateMetadata(pair.central(), spec);
+        TrackerGenerator.generateData(pair.local(), spec);
+        MetadataVersionGenerator.generate(pair, spec);
+    }
+}
