@@ -1,0 +1,268 @@
+package org.dhis2.sync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The engine's settings, checked once at start-up. Every problem is reported with its key, all at once; values of
+ * secrets are never part of a message.
+ */
+public final class SyncSettings {
+
+    private final Properties properties;
+    private final Dhis2Connection local;
+    private final Dhis2Connection central;
+    private final int dataValuesPageSize;
+    private final int eventsPageSize;
+    private final int trackerPageSize;
+    private final int trackerParallelism;
+    private final Optional<Instant> skipChangedBefore;
+    private final int retryAttempts;
+    private final long retryDelayMillis;
+    private final int availabilityAttempts;
+    private final long availabilityDelayMillis;
+    private final String dbUrl;
+    private final String dbUsername;
+    private final String dbPassword;
+    private final Path embeddedDataDir;
+    private final int embeddedPort;
+    private final int dbPoolSize;
+    private final int managementPort;
+    private final Path routesDir;
+
+    private SyncSettings(Properties p, boolean requireInstances) {
+        this.properties = p;
+        Checker c = new Checker(p);
+        this.local = c.connection("local", requireInstances);
+        this.central = c.connection("central", requireInstances);
+        // DHIS2's job parameter limits (DATA_SYNC 50–30000, EVENT_PROGRAMS 5–200, TRACKER_PROGRAMS 5–100)
+        this.dataValuesPageSize = c.integer("sync.dataValues.pageSize", 50, 30000);
+        this.eventsPageSize = c.integer("sync.events.pageSize", 5, 200);
+        this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
+        this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 32);
+        this.skipChangedBefore = c.instant("sync.skipChangedBefore");
+        this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
+        this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
+        this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
+        this.availabilityDelayMillis = c.integer("sync.availability.delayMillis", 0, 600_000);
+        c.integer("dhis2.http.connectTimeoutMillis", 1, 600_000);
+        c.integer("dhis2.http.responseTimeoutMillis", 1, 3_600_000);
+        this.dbUrl = p.getProperty("sync.db.url", "").trim();
+        if (!dbUrl.isEmpty() && !dbUrl.startsWith("jdbc:postgresql:")) {
+            c.problem("sync.db.url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db) or empty for the embedded database");
+        }
+        this.dbUsername = p.getProperty("sync.db.username", "").trim();
+        this.dbPassword = p.getProperty("sync.db.password", "");
+        this.embeddedDataDir = Path.of(c.required("sync.db.embedded.dataDir"));
+        this.embeddedPort = c.integer("sync.db.embedded.port", 0, 65535);
+        this.dbPoolSize = c.integer("sync.db.poolSize", 2, 200);
+        this.managementPort = c.integer("sync.management.port", 0, 65535);
+        this.routesDir = Path.of(c.required("sync.routes.dir"));
+        c.throwIfAny();
+    }
+
+    /** Settings for running the engine: both DHIS2 instances must be configured. */
+    public static SyncSettings forRun(Properties properties) {
+        return new SyncSettings(properties, true);
+    }
+
+    /** Settings for {@code validate}: instances are checked when given, not required. */
+    public static SyncSettings forValidation(Properties properties) {
+        return new SyncSettings(properties, false);
+    }
+
+    public Properties properties() {
+        return properties;
+    }
+
+    public Dhis2Connection local() {
+        return local;
+    }
+
+    public Dhis2Connection central() {
+        return central;
+    }
+
+    public int dataValuesPageSize() {
+        return dataValuesPageSize;
+    }
+
+    public int eventsPageSize() {
+        return eventsPageSize;
+    }
+
+    public int trackerPageSize() {
+        return trackerPageSize;
+    }
+
+    public int trackerParallelism() {
+        return trackerParallelism;
+    }
+
+    public Optional<Instant> skipChangedBefore() {
+        return skipChangedBefore;
+    }
+
+    /** Total attempts of a transient-failing call (DHIS2's metadata.sync.retry). */
+    public int retryAttempts() {
+        return retryAttempts;
+    }
+
+    public long retryDelayMillis() {
+        return retryDelayMillis;
+    }
+
+    public int availabilityAttempts() {
+        return availabilityAttempts;
+    }
+
+    public long availabilityDelayMillis() {
+        return availabilityDelayMillis;
+    }
+
+    public boolean embeddedDatabase() {
+        return dbUrl.isEmpty();
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public String dbUsername() {
+        return dbUsername;
+    }
+
+    public String dbPassword() {
+        return dbPassword;
+    }
+
+    public Path embeddedDataDir() {
+        return embeddedDataDir;
+    }
+
+    public int embeddedPort() {
+        return embeddedPort;
+    }
+
+    public int dbPoolSize() {
+        return dbPoolSize;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public Path routesDir() {
+        return routesDir;
+    }
+
+    /** Collects problems with key names; a secret's value is never echoed. */
+    private static final class Checker {
+        private final Properties p;
+        private final List<String> problems = new ArrayList<>();
+
+        Checker(Properties p) {
+            this.p = p;
+        }
+
+        void problem(String key, String message) {
+            problems.add(key + ": " + message);
+        }
+
+        String required(String key) {
+            String v = p.getProperty(key, "").trim();
+            if (v.isEmpty()) {
+                problem(key, "is required");
+            }
+            return v.isEmpty() ? "." : v;
+        }
+
+        int integer(String key, int min, int max) {
+            String v = p.getProperty(key, "").trim();
+            if (v.isEmpty()) {
+                problem(key, "is required (a whole number from " + min + " to " + max + ")");
+                return min;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    problem(key, "'" + v + "' is outside the allowed range " + min + ".." + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                problem(key, "'" + v + "' is not a whole number (allowed " + min + ".." + max + ")");
+                return min;
+            }
+        }
+
+        Optional<Instant> instant(String key) {
+            String v = p.getProperty(key, "").trim();
+            if (v.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                if (v.length() == 10) {
+                    return Optional.of(LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC));
+                }
+                try {
+                    return Optional.of(OffsetDateTime.parse(v).toInstant());
+                } catch (DateTimeParseException e) {
+                    return Optional.of(LocalDateTime.parse(v).toInstant(ZoneOffset.UTC));
+                }
+            } catch (DateTimeParseException e) {
+                problem(key, "'" + v + "' is not a date (yyyy-MM-dd) or date-time (yyyy-MM-ddTHH:mm:ss[Z])");
+                return Optional.empty();
+            }
+        }
+
+        Dhis2Connection connection(String name, boolean required) {
+            String urlKey = name + ".url";
+            String url = p.getProperty(urlKey, "").trim();
+            String username = p.getProperty(name + ".username", "").trim();
+            String password = p.getProperty(name + ".password", "");
+            String token = p.getProperty(name + ".token", "").trim();
+            if (url.isEmpty()) {
+                if (required) {
+                    problem(urlKey, "is required (base URL of the " + name + " DHIS2, e.g. https://dhis2.example.org)");
+                }
+                return null;
+            }
+            String shown = url.replaceAll("//[^/@]*@", "//***@"); // never echo credentials put into a URL
+            while (url.endsWith("/")) {
+                url = url.substring(0, url.length() - 1);
+            }
+            try {
+                URI uri = new URI(url);
+                if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                        || uri.getHost() == null) {
+                    problem(urlKey, "'" + shown + "' is not an http(s) URL with a host");
+                }
+                if (uri.getUserInfo() != null) {
+                    problem(urlKey, "must not contain credentials; use " + name + ".username/password or " + name + ".token");
+                }
+            } catch (Exception e) {
+                problem(urlKey, "'" + shown + "' is not a valid URL");
+            }
+            if (token.isEmpty() && (username.isEmpty() || password.isEmpty())) {
+                problem(name + ".username", "set " + name + ".username and " + name + ".password, or " + name + ".token");
+            }
+            return new Dhis2Connection(name, url, username, password, token);
+        }
+
+        void throwIfAny() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+    }
+}

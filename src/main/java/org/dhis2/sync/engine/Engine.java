@@ -1,0 +1,134 @@
+package org.dhis2.sync.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.db.BookkeepingDatabase;
+import org.dhis2.sync.db.BookkeepingHealthCheck;
+import org.dhis2.sync.http.Dhis2Authentication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running engine: the bookkeeping database first, then camel-main with the route files of the routes folder,
+ * JMX, and the management server (/observe/health, /observe/metrics). Closing stops Camel, then the database.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final SyncSettings settings;
+    private final BookkeepingDatabase database;
+    private final Main main;
+    private volatile boolean closed;
+
+    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main) {
+        this.settings = settings;
+        this.database = database;
+        this.main = main;
+    }
+
+    /** Starts the engine; on failure everything started so far is stopped again. */
+    public static Engine start(SyncSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /** Starts the engine with extra registry beans (tests, the sandbox command). */
+    public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
+        BookkeepingDatabase database = BookkeepingDatabase.open(settings);
+        Main main = new Main();
+        try {
+            main.setInitialProperties(camelProperties(settings));
+            main.bind("dataSource", database.dataSource());
+            main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
+            main.bind("syncSettings", settings);
+            main.bind("localDhis2", settings.local());
+            main.bind("centralDhis2", settings.central());
+            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
+            extraBeans.forEach(main::bind);
+            main.start();
+            if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
+                throw new IllegalStateException("Camel did not start");
+            }
+        } catch (Exception e) {
+            stopQuietly(main);
+            database.close();
+            throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
+        }
+        LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
+                settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
+        return new Engine(settings, database, main);
+    }
+
+    /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
+    public static Properties camelProperties(SyncSettings settings) {
+        Map<String, String> derived = new LinkedHashMap<>();
+        derived.put("camel.main.routesIncludePattern",
+                "file:" + settings.routesDir().toAbsolutePath().toString().replace('\\', '/') + "/*.camel.yaml");
+        derived.put("camel.main.logMask", "true");
+        derived.put("camel.main.jmxEnabled", "true");
+        derived.put("camel.main.sourceLocationEnabled", "true");
+        derived.put("camel.main.shutdownTimeout", "30");
+        derived.put("camel.management.enabled", "true");
+        derived.put("camel.management.port", String.valueOf(settings.managementPort()));
+        derived.put("camel.management.healthCheckEnabled", "true");
+        derived.put("camel.management.metricsEnabled", "true");
+        derived.put("camel.metrics.enabled", "true");
+        derived.put("camel.health.enabled", "true");
+        // credentials are added inside the HTTP client, never carried on messages
+        derived.put("camel.component.http.httpClientConfigurer", "#dhis2Authentication");
+        // retries are ours (redelivery policy in routes/error-handling.camel.yaml), not the HTTP client's
+        derived.put("camel.component.http.automaticRetriesDisabled", "true");
+        derived.put("camel.component.http.soTimeout",
+                settings.properties().getProperty("dhis2.http.responseTimeoutMillis"));
+        derived.put("camel.component.http.connectTimeout",
+                settings.properties().getProperty("dhis2.http.connectTimeoutMillis"));
+        derived.put("camel.component.http.responseTimeout",
+                settings.properties().getProperty("dhis2.http.responseTimeoutMillis"));
+        // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
+        derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
+        Properties props = new Properties();
+        derived.forEach(props::setProperty);
+        settings.properties().forEach((k, v) -> {
+            if (!props.containsKey(k) || k.toString().startsWith("camel.")
+                    && !k.toString().equals("camel.main.routesIncludePattern")) {
+                props.setProperty(k.toString(), v.toString());
+            }
+        });
+        return props;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public SyncSettings settings() {
+        return settings;
+    }
+
+    public BookkeepingDatabase database() {
+        return database;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopQuietly(main);
+        database.close();
+        LOG.info("dhis2-sync stopped");
+    }
+
+    private static void stopQuietly(Main main) {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Camel did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}
