@@ -1,0 +1,8 @@
+package org.dhis2.sync.job;
+
+/** A job was asked to run while a run of the same job is in progress: it is skipped, never queued. */
+public class JobAlreadyRunningException extends RuntimeException {
+    public JobAlreadyRunningException(String jobType) {
+        super(jobType + " is already running; this trigger is skipped");
+    }
+}

@@ -1,0 +1,146 @@
+package org.dhis2.sync.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.dhis2.sync.db.SqlFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and ends job runs: at most one run per job type at a time (a trigger during a run is refused, not queued),
+ * every run persisted in job_run with its progress tree. Routes call {@link #begin(Exchange, String)} and
+ * {@link #finish(Exchange)}; stages find the run in the exchange property {@value #RUN_PROPERTY}.
+ */
+public final class JobCoordinator {
+
+    public static final String RUN_PROPERTY = "dhis2sync.jobRun";
+    private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final DataSource dataSource;
+    private final String syncPair;
+    private final Map<String, JobRun> running = new ConcurrentHashMap<>();
+    private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
+
+    public JobCoordinator(DataSource dataSource, String syncPair) {
+        this.dataSource = dataSource;
+        this.syncPair = syncPair;
+    }
+
+    /** Starts a run of the job for this exchange; the trigger comes from the header {@code trigger} (default SCHEDULE). */
+    public JobRun begin(Exchange exchange, String jobType) {
+        String trigger = exchange.getMessage().getHeader("trigger", "SCHEDULE", String.class);
+        JobRun run = begin(jobType, trigger);
+        exchange.setProperty(RUN_PROPERTY, run);
+        return run;
+    }
+
+    public JobRun begin(String jobType, String trigger) {
+        JobRun[] created = new JobRun[1];
+        running.compute(jobType, (type, current) -> {
+            if (current != null) {
+                return current;
+            }
+            created[0] = insert(type, trigger);
+            return created[0];
+        });
+        if (created[0] == null) {
+            throw new JobAlreadyRunningException(jobType);
+        }
+        LOG.info("{} started (run {}, trigger {})", jobType, created[0].jobId(), trigger);
+        return created[0];
+    }
+
+    /** Ends the exchange's run: FAILED when any stage reported a failure, else SUCCESS; persisted with its tree. */
+    public JobRun.Status finish(Exchange exchange) {
+        JobRun run = exchange.getProperty(RUN_PROPERTY, JobRun.class);
+        if (run == null) {
+            throw new IllegalStateException("no job run on this exchange");
+        }
+        if (exchange.getException() != null) {
+            run.recordFailure(exchange.getException().getMessage());
+        }
+        return finish(run);
+    }
+
+    public JobRun.Status finish(JobRun run) {
+        JobRun.Status status = run.finish();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-finish"))) {
+            s.setString(1, status.name());
+            s.setTimestamp(2, Timestamp.from(run.finished()));
+            s.setString(3, run.summary());
+            s.setString(4, progressJson(run));
+            s.setLong(5, run.id());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            LOG.error("Could not record the end of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
+        } finally {
+            running.remove(run.jobType(), run);
+            lastFinished.put(run.jobType(), run);
+        }
+        LOG.info("{} {} (run {}): {}", run.jobType(), status, run.jobId(), run.summary());
+        return status;
+    }
+
+    /** Persists the progress tree so far (after each page), so a crash leaves a truthful record. */
+    public void saveProgress(JobRun run) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-progress"))) {
+            s.setString(1, progressJson(run));
+            s.setLong(2, run.id());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("Could not save progress of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
+        }
+    }
+
+    public Optional<JobRun> running(String jobType) {
+        return Optional.ofNullable(running.get(jobType));
+    }
+
+    public Optional<JobRun> lastFinished(String jobType) {
+        return Optional.ofNullable(lastFinished.get(jobType));
+    }
+
+    static String progressJson(JobRun run) {
+        try {
+            return JSON.writeValueAsString(run.progress().processes());
+        } catch (Exception e) {
+            throw new IllegalStateException("progress not serializable", e);
+        }
+    }
+
+    private JobRun insert(String jobType, String trigger) {
+        String jobId = UUID.randomUUID().toString();
+        Instant started = Instant.now();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-insert"))) {
+            s.setString(1, jobId);
+            s.setString(2, jobType);
+            s.setString(3, syncPair);
+            s.setString(4, trigger);
+            s.setTimestamp(5, Timestamp.from(started));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new JobRun(rs.getLong(1), jobId, jobType, trigger, started);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the start of " + jobType + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.dhis2.sync.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One execution of a job (DATA_SYNC, META_DATA_SYNC, ...): its identity, progress tree, and the failures of its
+ * stages. It ends FAILED when any stage reported a failure — never SUCCESS while data did not arrive.
+ */
+public final class JobRun {
+
+    public enum Status { RUNNING, SUCCESS, FAILED, CANCELLED }
+
+    private final long id;
+    private final String jobId;
+    private final String jobType;
+    private final String trigger;
+    private final Instant started;
+    private final JobProgress progress;
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private volatile Status status = Status.RUNNING;
+    private volatile Instant finished;
+
+    public JobRun(long id, String jobId, String jobType, String trigger, Instant started) {
+        this.id = id;
+        this.jobId = jobId;
+        this.jobType = jobType;
+        this.trigger = trigger;
+        this.started = started;
+        this.progress = new JobProgress(jobId);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public String jobType() {
+        return jobType;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public JobProgress progress() {
+        return progress;
+    }
+
+    /** A stage says that some of its work did not settle; the run will end FAILED with this reason. */
+    public void recordFailure(String reason) {
+        failures.add(reason);
+    }
+
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    public boolean hasFailed() {
+        return !failures.isEmpty() || progress.hasErrors();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public Instant finished() {
+        return finished;
+    }
+
+    /** Decides the final status from what the stages reported. */
+    Status finish() {
+        status = hasFailed() ? Status.FAILED : Status.SUCCESS;
+        finished = Instant.now();
+        return status;
+    }
+
+    /** One line for the job summary: the failures, or that all went well. */
+    public String summary() {
+        if (!hasFailed()) {
+            return "SUCCESS! " + jobType + " job is done.";
+        }
+        return failures.isEmpty() ? jobType + " failed." : jobType + " failed: " + String.join("; ", failures);
+    }
+}

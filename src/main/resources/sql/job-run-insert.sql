@@ -1,0 +1,3 @@
+insert into job_run (job_id, job_type, sync_pair, trigger, status, started)
+values (?, ?, ?, ?, 'RUNNING', ?)
+returning id
