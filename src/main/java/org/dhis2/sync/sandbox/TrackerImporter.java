@@ -394,6 +394,9 @@ final class TrackerImporter {
                     body.path("attributes"), "attribute", now));
         } else if (o.kind() == Kind.ENROLLMENT) {
             body.remove("attributes"); // stored on the tracked entity, as DHIS2 does
+            if (!body.has("followUp") && existing == null) {
+                body.put("followUp", false);
+            }
         }
         if (existing != null) {
             ObjectNode base = existing.body().deepCopy();
@@ -413,7 +416,7 @@ final class TrackerImporter {
         });
     }
 
-    private static ArrayNode mergeValues(JsonNode existing, JsonNode incoming, String key, String now) {
+    static ArrayNode mergeValues(JsonNode existing, JsonNode incoming, String key, String now) {
         Map<String, ObjectNode> values = new LinkedHashMap<>();
         if (existing != null) {
             for (JsonNode v : existing) {
@@ -430,6 +433,9 @@ final class TrackerImporter {
             ObjectNode old = values.get(id);
             value.put("createdAt", old != null && old.hasNonNull("createdAt") ? old.path("createdAt").asText() : now);
             value.put("updatedAt", now);
+            if ("dataElement".equals(key) && !value.has("providedElsewhere")) {
+                value.put("providedElsewhere", false); // DHIS2 always reports the flag
+            }
             values.put(id, value);
         }
         ArrayNode array = SandboxJson.array();

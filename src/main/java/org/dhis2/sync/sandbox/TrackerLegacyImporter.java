@@ -71,6 +71,9 @@ final class TrackerLegacyImporter {
         if (summary == null) {
             boolean created = existing == null;
             ObjectNode body = te.deepCopy();
+            body.set("attributes", TrackerImporter.mergeValues(existing == null ? null
+                    : existing.body().path("attributes"), te.path("attributes"), "attribute",
+                    Dhis2Dates.tracker(instance.clock().instant())));
             body.put("trackedEntityType", type);
             body.put("orgUnit", orgUnit);
             instance.tracker().put(Kind.TRACKED_ENTITY, uid, body);
@@ -108,6 +111,9 @@ final class TrackerLegacyImporter {
         if (summary == null) {
             ObjectNode body = enrollment.deepCopy();
             body.remove("attributes");
+            if (!body.has("followUp")) {
+                body.put("followUp", false);
+            }
             instance.tracker().put(Kind.ENROLLMENT, uid, body);
             summary = success(uid, "enrollments", existing == null ? 0 : 1);
             Summaries events = new Summaries();
@@ -136,7 +142,8 @@ final class TrackerLegacyImporter {
         } else {
             summary = saveEvent(event, uid, existing);
         }
-        if (withOptions) {
+        if (withOptions && "SUCCESS".equals(summary.path("status").asText())) {
+            // DHIS2 builds error summaries without options, successful ones carry them
             ObjectNode reordered = SandboxJson.object();
             reordered.set("responseType", summary.remove("responseType"));
             reordered.set("status", summary.remove("status"));
@@ -183,6 +190,9 @@ final class TrackerLegacyImporter {
         if (pre != null) {
             return pre;
         }
+        String now = Dhis2Dates.tracker(instance.clock().instant());
+        event.set("dataValues", TrackerImporter.mergeValues(existing == null ? null
+                : existing.body().path("dataValues"), event.path("dataValues"), "dataElement", now));
         instance.tracker().put(Kind.EVENT, uid, event);
         return success(uid, "events", existing == null ? 0 : 1);
     }
