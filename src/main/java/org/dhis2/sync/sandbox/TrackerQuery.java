@@ -1,0 +1,151 @@
+package org.dhis2.sync.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.dhis2.sync.sandbox.TrackerStore.Item;
+import org.dhis2.sync.sandbox.TrackerStore.Kind;
+
+/**
+ * The filters and paging of one tracker export request, read from either the new ({@code updatedAfter},
+ * {@code orgUnitMode}, {@code paging}) or the old ({@code lastUpdatedStartDate}, {@code ou}, {@code skipPaging})
+ * parameter names.
+ */
+record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted, String program, String programStage,
+                    String trackedEntityType, String trackedEntity, List<String> orgUnits, String orgUnitMode,
+                    Set<String> uids, boolean descending, int page, int pageSize, boolean paging,
+                    boolean totalPages) {
+
+    /** Parameters of {@code /api/tracker/events} and {@code /api/tracker/trackedEntities}. */
+    static TrackerQuery fromNewApi(Kind kind, SandboxRequest r, Dhis2Instance instance) {
+        Instant from = date(r, "updatedAfter");
+        Instant to = date(r, "updatedBefore");
+        if (r.param("updatedWithin").isPresent()) {
+            from = instance.clock().instant().minus(duration(r.param("updatedWithin").get(), "updatedWithin"));
+        }
+        List<String> orgUnits = new java.util.ArrayList<>(r.params("orgUnit"));
+        orgUnits.addAll(r.params("orgUnits"));
+        String mode = r.param("orgUnitMode").orElse(r.param("ouMode").orElse(null));
+        Set<String> uids = new HashSet<>();
+        String single = kind == Kind.EVENT ? "event" : "trackedEntity";
+        uids.addAll(r.params(single));
+        uids.addAll(r.params(single + "s"));
+        Dhis2Version v = instance.version();
+        // skipPaging exists up to 2.41; paging=false from 2.41 on
+        boolean paging = !(v.minor() <= 41 && r.flag("skipPaging", false))
+                && !(v.atLeast(41) && !r.flag("paging", true));
+        return new TrackerQuery(kind, from, to, r.flag("includeDeleted", false), r.param("program").orElse(null),
+                r.param("programStage").orElse(null), r.param("trackedEntityType").orElse(null),
+                kind == Kind.EVENT ? r.param("trackedEntity").orElse(null) : null, orgUnits, mode, uids,
+                descending(r.param("order").orElse(null)), page(r), pageSize(r), paging, r.flag("totalPages", false));
+    }
+
+    /** Parameters of the old {@code /api/events} and {@code /api/trackedEntityInstances}. */
+    static TrackerQuery fromOldApi(Kind kind, SandboxRequest r, Dhis2Instance instance) {
+        Instant from = date(r, "lastUpdatedStartDate");
+        Instant to = date(r, "lastUpdatedEndDate");
+        if (r.param("lastUpdatedDuration").isPresent()) {
+            from = instance.clock().instant().minus(oldDuration(r.param("lastUpdatedDuration").get()));
+        }
+        List<String> orgUnits = new java.util.ArrayList<>(r.params("orgUnit"));
+        orgUnits.addAll(r.params("ou"));
+        Set<String> uids = new HashSet<>(r.params(kind == Kind.EVENT ? "event" : "trackedEntityInstance"));
+        return new TrackerQuery(kind, from, to, r.flag("includeDeleted", false), r.param("program").orElse(null),
+                r.param("programStage").orElse(null), r.param("trackedEntityType").orElse(null),
+                kind == Kind.EVENT ? r.param("trackedEntityInstance").orElse(null) : null, orgUnits,
+                r.param("ouMode").orElse(null), uids, descending(r.param("order").orElse(null)), page(r),
+                pageSize(r), !r.flag("skipPaging", false), r.flag("totalPages", false));
+    }
+
+    /** The filter over stored items (the updatedAt window is applied by the store's index). */
+    Predicate<Item> filter(TrackerStore store, TrackerRefs refs) {
+        String mode = orgUnitMode != null ? orgUnitMode.toUpperCase() : orgUnits.isEmpty() ? "ACCESSIBLE" : "SELECTED";
+        return item -> {
+            if (item.deleted() && !includeDeleted) {
+                return false;
+            }
+            if (!uids.isEmpty() && !uids.contains(item.uid())) {
+                return false;
+            }
+            if (!refs.inScope(item.text("orgUnit"), orgUnits, mode)) {
+                return false;
+            }
+            if (kind == Kind.EVENT) {
+                return (program == null || program.equals(item.text("program")))
+                        && (programStage == null || programStage.equals(item.text("programStage")))
+                        && (trackedEntity == null || trackedEntity.equals(item.text("trackedEntity")));
+            }
+            if (trackedEntityType != null && !trackedEntityType.equals(item.text("trackedEntityType"))) {
+                return false;
+            }
+            return program == null || store.children(Kind.ENROLLMENT, item.uid()).stream()
+                    .anyMatch(e -> program.equals(e.text("program")) && (includeDeleted || !e.deleted()));
+        };
+    }
+
+    TrackerStore.Slice run(TrackerStore store, TrackerRefs refs) {
+        long offset = paging ? (long) (page - 1) * pageSize : 0;
+        return store.query(kind, from, to, filter(store, refs), descending, offset, paging ? pageSize : -1,
+                paging && totalPages);
+    }
+
+    /** Only updatedAt/lastUpdated ordering is emulated: ":desc" reverses, anything else is ascending. */
+    private static boolean descending(String order) {
+        return order != null && order.toLowerCase().contains(":desc");
+    }
+
+    private static int page(SandboxRequest r) {
+        int page = r.intParam("page", 1);
+        if (page < 1) {
+            throw Dhis2Exception.badRequest("page must be greater than or equal to 1");
+        }
+        return page;
+    }
+
+    private static int pageSize(SandboxRequest r) {
+        int size = r.intParam("pageSize", 50);
+        if (size < 1) {
+            throw Dhis2Exception.badRequest("pageSize must be greater than or equal to 1");
+        }
+        return size;
+    }
+
+    private static Instant date(SandboxRequest r, String name) {
+        String value = r.param(name).orElse(null);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Dhis2Dates.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw Dhis2Exception.badRequest("Invalid date format '" + value + "' for parameter " + name);
+        }
+    }
+
+    private static Duration duration(String value, String name) {
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Dhis2Exception.badRequest("Invalid duration '" + value + "' for parameter " + name);
+        }
+    }
+
+    /** The old API's durations look like {@code 5m}, {@code 2h}, {@code 1d} (DHIS2's DateUtils.getDuration). */
+    private static Duration oldDuration(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)([smhd])$").matcher(value.trim());
+        if (!m.matches()) {
+            throw Dhis2Exception.badRequest("Duration is not valid: " + value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+}
