@@ -10,6 +10,7 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.stage.AvailabilityCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class Engine implements AutoCloseable {
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
             main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
+            main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
