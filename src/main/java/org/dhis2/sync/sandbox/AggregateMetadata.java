@@ -34,7 +34,7 @@ final class AggregateMetadata {
         return catalog.exists("categoryOptionCombos", uid);
     }
 
-    /** DHIS2's default COC (also the default attribute option combo): the one named "default", else the fixed UID. */
+    /** DHIS2's default COC, also the default attribute option combo (a fixed UID on every DHIS2). */
     String defaultCoc() {
         return MetadataGenerator.DEFAULT_COC;
     }
