@@ -134,11 +134,11 @@ public final class Dhis2Instance {
     Router routes() {
         Router router = new Router();
         SystemApi.register(router, this);
-        MetadataListApi.register(router, this);
         AggregateApi.register(router, this);
         TrackerApi.register(router, this);
         MetadataVersionApi.register(router, this);
         ReservedValueApi.register(router, this);
+        MetadataListApi.register(router, this); // last: its /api/{collection} templates match any path
         return router;
     }
 }

@@ -1,0 +1,336 @@
+package org.dhis2.sync.sandbox;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/dataValueSets}: the body is read with a streaming parser into compact records (no JSON tree),
+ * then judged and stored in one write-locked pass, as DHIS2's DefaultDataValueSetService does: set-level failures
+ * abort the import (ERROR), per-value failures ignore the value with a conflict (WARNING).
+ */
+final class AggregateDataValueImport {
+
+    private static final Pattern NUMERIC = Pattern.compile("^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$");
+    private static final Pattern INTEGER = Pattern.compile("^(0|[-+]?[1-9]\\d*)$");
+    private static final Pattern POSITIVE_INTEGER = Pattern.compile("^\\+?[1-9]\\d*$");
+    private static final Pattern ZERO_OR_POSITIVE_INTEGER = Pattern.compile("^(0|\\+?[1-9]\\d*)$");
+    private static final Pattern NEGATIVE_INTEGER = Pattern.compile("^-[1-9]\\d*$");
+    private static final int MAX_TEXT = 50_000;
+
+    /** Set-level fields of a dataValueSet. */
+    static final class Header {
+        String dataSet;
+        String completeDate;
+        String period;
+        String orgUnit;
+        String attributeOptionCombo;
+    }
+
+    /** One incoming value, as parsed (nulls where the payload had none). */
+    record Incoming(String dataElement, String period, String orgUnit, String categoryOptionCombo,
+                    String attributeOptionCombo, String value, String comment, Boolean followup, String storedBy,
+                    String created, String lastUpdated, Boolean deleted) {
+    }
+
+    private final Dhis2Instance instance;
+    private final AggregateMetadata metadata;
+
+    AggregateDataValueImport(Dhis2Instance instance) {
+        this.instance = instance;
+        this.metadata = new AggregateMetadata(instance);
+    }
+
+    void handle(SandboxRequest request, SandboxResponse response) {
+        String strategy = AggregateApi.importStrategy(request);
+        boolean dryRun = request.flag("dryRun", false);
+        AggregateImportSummary summary = new AggregateImportSummary(strategy, dryRun,
+                request.flag("async", false));
+        Header header = new Header();
+        List<Incoming> values = new ArrayList<>();
+        try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
+            parse(parser, header, values);
+        } catch (IOException | RuntimeException e) {
+            // DHIS2 reports an unreadable body as a failed import, not as a 400
+            summary.abort();
+            AggregateApi.answer(request, response, instance, summary.toJson()
+                    .put("description", "The import process failed: " + e.getMessage()));
+            return;
+        }
+        importValues(header, values, strategy, dryRun, summary);
+        AggregateApi.answer(request, response, instance, summary.toJson());
+    }
+
+    // ---------------------------------------------------------------- parsing
+
+    static void parse(JsonParser p, Header header, List<Incoming> values) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new IOException("Expected a dataValueSet object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "dataSet" -> header.dataSet = text(p, t);
+                case "completeDate", "completedDate" -> header.completeDate = text(p, t);
+                case "period" -> header.period = text(p, t);
+                case "orgUnit" -> header.orgUnit = text(p, t);
+                case "attributeOptionCombo" -> header.attributeOptionCombo = text(p, t);
+                case "dataValues" -> {
+                    if (t == JsonToken.START_ARRAY) {
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            values.add(parseValue(p));
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static Incoming parseValue(JsonParser p) throws IOException {
+        String de = null, pe = null, ou = null, coc = null, aoc = null, value = null, comment = null;
+        String storedBy = null, created = null, lastUpdated = null;
+        Boolean followup = null, deleted = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "dataElement" -> de = text(p, t);
+                case "period" -> pe = text(p, t);
+                case "orgUnit" -> ou = text(p, t);
+                case "categoryOptionCombo" -> coc = text(p, t);
+                case "attributeOptionCombo" -> aoc = text(p, t);
+                case "value" -> value = text(p, t);
+                case "comment" -> comment = text(p, t);
+                case "storedBy" -> storedBy = text(p, t);
+                case "created" -> created = text(p, t);
+                case "lastUpdated" -> lastUpdated = text(p, t);
+                case "followup", "followUp" -> followup = bool(p, t);
+                case "deleted" -> deleted = bool(p, t);
+                default -> p.skipChildren();
+            }
+        }
+        return new Incoming(de, pe, ou, coc, aoc, value, comment, followup, storedBy, created, lastUpdated, deleted);
+    }
+
+    private static String text(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        return p.getText();
+    }
+
+    private static Boolean bool(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_STRING -> Boolean.parseBoolean(p.getText());
+            case VALUE_NULL -> null;
+            default -> {
+                p.skipChildren();
+                yield null;
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- judging and storing
+
+    private void importValues(Header header, List<Incoming> values, String strategy, boolean dryRun,
+                              AggregateImportSummary summary) {
+        Set<String> rejected = instance.faults().rejectedUids();
+        if (header.dataSet != null && (!metadata.dataSetExists(header.dataSet) || rejected.contains(header.dataSet))) {
+            summary.conflict(-1, header.dataSet, AggregateApi.objects("dataSet", header.dataSet),
+                    "Data set not found or not accessible: `" + header.dataSet + "`", "E7600", "dataSet");
+        } else if (header.orgUnit != null
+                && (!metadata.orgUnitExists(header.orgUnit) || rejected.contains(header.orgUnit))) {
+            summary.conflict(-1, header.orgUnit, AggregateApi.objects("orgUnit", header.orgUnit),
+                    "Org unit not found or not accessible: `" + header.orgUnit + "`", "E7603", "orgUnit");
+        } else if (header.attributeOptionCombo != null
+                && !metadata.categoryOptionComboExists(header.attributeOptionCombo)) {
+            summary.conflict(-1, header.attributeOptionCombo,
+                    AggregateApi.objects("attributeOptionCombo", header.attributeOptionCombo),
+                    "Attribute option combo not found or not accessible: `" + header.attributeOptionCombo + "`",
+                    "E7604", "attributeOptionCombo");
+        }
+        if (summary.status().equals("WARNING")) {
+            summary.abort();
+            summary.ignored = values.size();
+            return;
+        }
+        boolean keepPayloadDates = !instance.version().atLeast(41); // DHIS2-8084: 2.41 ignores supplied dates
+        String defaultCoc = metadata.defaultCoc();
+        instance.aggregate().write(store -> {
+            Instant now = instance.clock().tick(); // one timestamp per import, as DHIS2 uses one "now"
+            for (int i = 0; i < values.size(); i++) {
+                Incoming in = values.get(i);
+                String pe = in.period() != null ? in.period() : header.period;
+                String ou = in.orgUnit() != null ? in.orgUnit() : header.orgUnit;
+                String coc = in.categoryOptionCombo() != null ? in.categoryOptionCombo() : defaultCoc;
+                String aoc = in.attributeOptionCombo() != null ? in.attributeOptionCombo()
+                        : header.attributeOptionCombo != null ? header.attributeOptionCombo : defaultCoc;
+                boolean deleting = "DELETE".equals(strategy) || Boolean.TRUE.equals(in.deleted())
+                        || (isEmpty(in.value()) && isEmpty(in.comment()));
+                if (!valid(i, in, pe, ou, coc, aoc, deleting, rejected, summary)) {
+                    summary.ignored++;
+                    continue;
+                }
+                AggregateStore.DataValue existing = store.find(in.dataElement(), pe, ou, coc, aoc);
+                boolean live = existing != null && !existing.deleted();
+                if (deleting) {
+                    if (!live || "CREATE".equals(strategy)) {
+                        summary.ignored++;
+                        continue;
+                    }
+                    summary.deleted++;
+                    if (!dryRun) {
+                        store.put(new AggregateStore.DataValue(existing.dataElement(), pe, ou, coc, aoc,
+                                existing.value(), existing.comment(), existing.followup(), existing.storedBy(),
+                                existing.created(), now, true));
+                    }
+                    continue;
+                }
+                if ((live && "CREATE".equals(strategy)) || (!live && "UPDATE".equals(strategy))) {
+                    summary.ignored++;
+                    continue;
+                }
+                if (live) {
+                    summary.updated++;
+                } else {
+                    summary.imported++; // a soft-deleted value that comes back counts as imported
+                }
+                if (!dryRun) {
+                    Instant created = keepPayloadDates && in.created() != null ? date(in.created(), null) : null;
+                    if (created == null) {
+                        created = live ? existing.created() : now;
+                    }
+                    Instant lastUpdated = keepPayloadDates && in.lastUpdated() != null
+                            ? date(in.lastUpdated(), now) : now;
+                    boolean followup = in.followup() != null ? in.followup() : live && existing.followup();
+                    String storedBy = isEmpty(in.storedBy()) ? instance.username() : in.storedBy();
+                    store.put(new AggregateStore.DataValue(in.dataElement(), pe, ou, coc, aoc, in.value(),
+                            in.comment(), followup, storedBy, created, lastUpdated, false));
+                }
+            }
+            return null;
+        });
+        if (header.completeDate != null && header.dataSet != null && header.period != null && header.orgUnit != null
+                && !dryRun) {
+            Instant date = date(header.completeDate, instance.clock().instant());
+            Instant now = instance.clock().tick();
+            String aoc = header.attributeOptionCombo != null ? header.attributeOptionCombo : defaultCoc;
+            Instant created = instance.aggregate().getRegistration(header.dataSet, header.period, header.orgUnit, aoc)
+                    .map(AggregateStore.Registration::created).orElse(now);
+            instance.aggregate().putRegistration(new AggregateStore.Registration(header.dataSet, header.period,
+                    header.orgUnit, aoc, date, instance.username(), created, now, instance.username(), true));
+            summary.dataSetComplete(AggregateApi.DAY.format(date));
+        }
+    }
+
+    /** Checks one value; on failure adds the conflict DHIS2 would and returns false. */
+    private boolean valid(int i, Incoming in, String pe, String ou, String coc, String aoc, boolean deleting,
+                          Set<String> rejected, AggregateImportSummary summary) {
+        String de = in.dataElement();
+        if (de == null || !metadata.dataElementExists(de) || rejected.contains(de)) {
+            summary.conflict(i, String.valueOf(de), AggregateApi.objects("dataElement", String.valueOf(de)),
+                    "Data element not found or not accessible: `" + de + "`", "E7610", "dataElement");
+            return false;
+        }
+        if (!AggregatePeriods.isValid(pe)) {
+            summary.conflict(i, String.valueOf(pe), AggregateApi.objects("period", String.valueOf(pe)),
+                    "Period not valid: `" + pe + "`", "E7611", "period");
+            return false;
+        }
+        if (ou == null || !metadata.orgUnitExists(ou) || rejected.contains(ou)) {
+            summary.conflict(i, String.valueOf(ou), AggregateApi.objects("orgUnit", String.valueOf(ou)),
+                    "Organisation unit not found or not accessible: `" + ou + "`", "E7612", "orgUnit");
+            return false;
+        }
+        if (!metadata.inUserHierarchy(ou)) {
+            summary.conflict(i, ou, AggregateApi.objects("orgUnit", ou), "Organisation unit: `" + ou
+                    + "` not in hierarchy of current user: `" + instance.username() + "`", "E7617", "orgUnit");
+            return false;
+        }
+        if (!metadata.categoryOptionComboExists(coc)) {
+            summary.conflict(i, coc, AggregateApi.objects("categoryOptionCombo", coc),
+                    "Category option combo not found or not accessible for writing data: `" + coc + "`", "E7613",
+                    "categoryOptionCombo");
+            return false;
+        }
+        if (!metadata.categoryOptionComboExists(aoc)) {
+            summary.conflict(i, aoc, AggregateApi.objects("attributeOptionCombo", aoc),
+                    "Attribute option combo not found or not accessible for writing data: `" + aoc + "`", "E7615",
+                    "attributeOptionCombo");
+            return false;
+        }
+        if (!deleting && !isEmpty(in.value())) {
+            String problem = typeProblem(metadata.valueType(de), in.value());
+            if (problem != null) {
+                summary.conflict(i, de, AggregateApi.objects("dataElement", de, "value", problem),
+                        "Value must match data element's `" + de + "` type constraints: " + message(problem),
+                        "E7619", "value");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The i18n key DHIS2's ValidationUtils.valueIsValid returns, or null when the value fits the type. */
+    static String typeProblem(String valueType, String value) {
+        String v = value.trim();
+        return switch (valueType) {
+            case "NUMBER", "UNIT_INTERVAL" -> NUMERIC.matcher(v).matches() ? null : "value_not_numeric";
+            case "PERCENTAGE" -> !NUMERIC.matcher(v).matches() ? "value_not_numeric"
+                    : (Double.parseDouble(v) < 0 || Double.parseDouble(v) > 100 ? "value_not_percentage" : null);
+            case "INTEGER" -> INTEGER.matcher(v).matches() ? null : "value_not_integer";
+            case "INTEGER_POSITIVE" -> POSITIVE_INTEGER.matcher(v).matches() ? null : "value_not_positive_integer";
+            case "INTEGER_ZERO_OR_POSITIVE" -> ZERO_OR_POSITIVE_INTEGER.matcher(v).matches() ? null
+                    : "value_not_zero_or_positive_integer";
+            case "INTEGER_NEGATIVE" -> NEGATIVE_INTEGER.matcher(v).matches() ? null : "value_not_negative_integer";
+            case "BOOLEAN" -> Set.of("true", "false", "1", "0").contains(v.toLowerCase(Locale.ROOT)) ? null
+                    : "value_not_bool";
+            case "TRUE_ONLY" -> Set.of("true", "1").contains(v.toLowerCase(Locale.ROOT)) ? null
+                    : "value_not_true_only";
+            default -> value.length() > MAX_TEXT ? "value_length_greater_than_max_length" : null;
+        };
+    }
+
+    private static String message(String key) {
+        return switch (key) {
+            case "value_not_numeric" -> "Data value is not numeric";
+            case "value_not_percentage" -> "Data value is not a percentage";
+            case "value_not_integer" -> "Data value is not an integer";
+            case "value_not_positive_integer" -> "Data value is not a positive integer";
+            case "value_not_zero_or_positive_integer" -> "Data value is not zero or positive integer";
+            case "value_not_negative_integer" -> "Data value is not a negative integer";
+            case "value_not_bool" -> "Data value is not boolean";
+            case "value_not_true_only" -> "Data value is not true (true-only value type)";
+            default -> "Data value length is greater than max length";
+        };
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    private static Instant date(String text, Instant fallback) {
+        try {
+            return Dhis2Dates.parse(text);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+}
