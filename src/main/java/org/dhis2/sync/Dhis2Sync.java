@@ -57,6 +57,7 @@ public final class Dhis2Sync {
         }
         if (cli.help) {
             out.print(USAGE);
+            out.print(SandboxCommand.OPTIONS);
             return 0;
         }
         Properties properties;

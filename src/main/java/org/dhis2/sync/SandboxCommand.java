@@ -1,17 +1,151 @@
 package org.dhis2.sync;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.dhis2.sync.config.ConfigException;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.EngineStartException;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
 
-/** {@code dhis2-sync sandbox}: an emulated DHIS2 pair with generated data and the engine running against it. */
+/**
+ * {@code dhis2-sync sandbox}: starts an emulated local and central DHIS2 on loopback ports with generated data,
+ * prints how to reach them, starts the engine against them (embedded PostgreSQL, throwaway bookkeeping under
+ * data/sandbox), runs every sync job once, and keeps serving until Ctrl-C.
+ */
 final class SandboxCommand {
+
+    static final String OPTIONS = """
+            Sandbox options (--name=value):
+              --version=2.40          DHIS2 version of both instances (2.39, 2.40, 2.41, 2.42)
+              --local-version=...     version of the local instance only
+              --central-version=...   version of the central instance only
+              --size=demo             generated world: small or demo
+              --data-values=N         number of generated data values on local
+              --tracked-entities=N    number of generated tracked entities on local
+              --local-port=0          port of the local instance (0 = any free port); --central-port likewise
+            """;
+
+    /** Jobs run once at start, in this order, when their route exists; META_DATA_SYNC already runs the pushes. */
+    private static final List<String> FIRST_RUN = List.of("META_DATA_SYNC");
+    private static final List<String> FIRST_RUN_WITHOUT_METADATA =
+            List.of("DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC");
 
     private SandboxCommand() {
     }
 
     static int run(Properties properties, Map<String, String> options, PrintStream out, PrintStream err) {
-        err.println("The sandbox command is not available yet.");
-        return 1;
+        Started started;
+        try {
+            started = start(properties, options, out);
+        } catch (IllegalArgumentException | ConfigException | EngineStartException | IOException e) {
+            err.println("dhis2-sync sandbox cannot start: " + e.getMessage());
+            err.print(OPTIONS);
+            return 1;
+        }
+        runJobsOnce(started.engine(), out);
+        out.println("Serving until Ctrl-C.");
+        Dhis2Sync.awaitShutdown(started.engine(), started.pair());
+        return 0;
+    }
+
+    record Started(SandboxPair pair, Engine engine) {
+    }
+
+    static Started start(Properties properties, Map<String, String> options, PrintStream out) throws IOException {
+        String both = options.getOrDefault("version", "2.40");
+        Dhis2Version localVersion = Dhis2Version.parse(options.getOrDefault("local-version", both));
+        Dhis2Version centralVersion = Dhis2Version.parse(options.getOrDefault("central-version", both));
+        GeneratorSpec spec = "small".equals(options.getOrDefault("size", "demo")) ? GeneratorSpec.small()
+                : GeneratorSpec.demo();
+        if (options.containsKey("data-values")) {
+            spec = spec.withDataValues(Integer.parseInt(options.get("data-values")));
+        }
+        if (options.containsKey("tracked-entities")) {
+            spec = spec.withTrackedEntities(Integer.parseInt(options.get("tracked-entities")));
+        }
+        SandboxPair pair = SandboxPair.start(localVersion, centralVersion,
+                Integer.parseInt(options.getOrDefault("local-port", "0")),
+                Integer.parseInt(options.getOrDefault("central-port", "0")));
+        try {
+            SandboxGenerator.populate(pair, spec);
+            out.println();
+            out.println("Sandbox DHIS2 pair (emulated, in memory):");
+            out.printf("  local   DHIS2 %s  %s  user %s / password %s%n", localVersion, pair.localServer().url(),
+                    pair.local().username(), pair.local().password());
+            out.printf("  central DHIS2 %s  %s  user %s / password %s%n", centralVersion, pair.centralServer().url(),
+                    pair.central().username(), pair.central().password());
+            out.printf("  generated on local: %d data values, %d tracked entities; %d metadata versions on central%n",
+                    pair.local().aggregate().size(), spec.trackedEntities(), spec.metadataVersions());
+
+            Path sandboxData = Path.of("data", "sandbox");
+            deleteRecursively(sandboxData.resolve("pg")); // a new world each time: forget the previous bookkeeping
+            Properties props = new Properties();
+            props.putAll(properties);
+            props.setProperty("local.url", pair.localServer().url());
+            props.setProperty("local.username", pair.local().username());
+            props.setProperty("local.password", pair.local().password());
+            props.setProperty("local.token", "");
+            props.setProperty("central.url", pair.centralServer().url());
+            props.setProperty("central.username", pair.central().username());
+            props.setProperty("central.password", pair.central().password());
+            props.setProperty("central.token", "");
+            props.setProperty("sync.db.url", "");
+            props.setProperty("sync.db.embedded.dataDir", sandboxData.resolve("pg").toString());
+            Engine engine = Engine.start(SyncSettings.forRun(props));
+            int port = engine.settings().managementPort();
+            out.printf("Engine: health http://127.0.0.1:%d/observe/health, metrics http://127.0.0.1:%d/observe/metrics%n",
+                    port, port);
+            return new Started(pair, engine);
+        } catch (IOException | RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    static void runJobsOnce(Engine engine, PrintStream out) {
+        List<String> jobs = hasJob(engine, "META_DATA_SYNC") ? FIRST_RUN : FIRST_RUN_WITHOUT_METADATA;
+        boolean any = false;
+        for (String job : jobs) {
+            if (!hasJob(engine, job)) {
+                continue;
+            }
+            any = true;
+            out.println("Running " + job + " once...");
+            Exchange result = engine.context().createProducerTemplate().send("direct:job." + job,
+                    e -> e.getMessage().setHeader("trigger", "SANDBOX_START"));
+            out.println(job + ": " + (result.getException() == null ? "done" : "FAILED: "
+                    + result.getException().getMessage()));
+        }
+        if (!any) {
+            out.println("No sync job routes are installed yet; the engine is idle.");
+        }
+    }
+
+    private static boolean hasJob(Engine engine, String jobType) {
+        return engine.context().getRoutes().stream()
+                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://job." + jobType));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

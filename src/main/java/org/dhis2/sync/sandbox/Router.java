@@ -49,8 +49,18 @@ public final class Router {
 
     public boolean existsForOtherMethod(String method, String path, Dhis2Version version) {
         String[] segments = split(path);
+        // catch-all templates such as /api/{collection} do not make every path a "wrong method" answer
         return routes.stream().anyMatch(r -> !r.method.equals(method) && r.availableIn.test(version)
-                && match(r.segments, segments) != null);
+                && !isCatchAll(r.segments) && match(r.segments, segments) != null);
+    }
+
+    private static boolean isCatchAll(String[] template) {
+        for (int i = 1; i < template.length; i++) {
+            if (!template[i].startsWith("{")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> match(String[] template, String[] path) {

@@ -15,9 +15,16 @@ public final class SandboxPair implements AutoCloseable {
 
     /** Starts an empty pair of the given versions (use a generator to fill them). */
     public static SandboxPair start(Dhis2Version localVersion, Dhis2Version centralVersion) throws IOException {
-        SandboxServer local = SandboxServer.start(new Dhis2Instance("local", localVersion));
+        return start(localVersion, centralVersion, 0, 0);
+    }
+
+    /** Starts an empty pair on the given loopback ports (0 = any free port). */
+    public static SandboxPair start(Dhis2Version localVersion, Dhis2Version centralVersion, int localPort,
+                                    int centralPort) throws IOException {
+        SandboxServer local = SandboxServer.start(new Dhis2Instance("local", localVersion), localPort);
         try {
-            return new SandboxPair(local, SandboxServer.start(new Dhis2Instance("central", centralVersion)));
+            return new SandboxPair(local,
+                    SandboxServer.start(new Dhis2Instance("central", centralVersion), centralPort));
         } catch (IOException | RuntimeException e) {
             local.close();
             throw e;
