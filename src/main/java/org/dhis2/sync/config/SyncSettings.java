@@ -31,6 +31,7 @@ public final class SyncSettings {
     private final long retryDelayMillis;
     private final int availabilityAttempts;
     private final long availabilityDelayMillis;
+    private final boolean stopMetadataSyncIfVersionsDiffer;
     private final String dbUrl;
     private final String dbUsername;
     private final String dbPassword;
@@ -55,6 +56,8 @@ public final class SyncSettings {
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
         this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
         this.availabilityDelayMillis = c.integer("sync.availability.delayMillis", 0, 600_000);
+        this.stopMetadataSyncIfVersionsDiffer = c.bool("metadata.sync.stopIfVersionsDiffer");
+        c.integer("sync.mail.port", 1, 65535);
         c.integer("dhis2.http.connectTimeoutMillis", 1, 600_000);
         c.integer("dhis2.http.responseTimeoutMillis", 1, 3_600_000);
         this.dbUrl = p.getProperty("sync.db.url", "").trim();
@@ -130,6 +133,11 @@ public final class SyncSettings {
         return availabilityDelayMillis;
     }
 
+    /** DHIS2's "Don't sync metadata if DHIS2 versions differ" (metadata.sync.stopIfVersionsDiffer). */
+    public boolean stopMetadataSyncIfVersionsDiffer() {
+        return stopMetadataSyncIfVersionsDiffer;
+    }
+
     public boolean embeddedDatabase() {
         return dbUrl.isEmpty();
     }
@@ -203,6 +211,14 @@ public final class SyncSettings {
                 problem(key, "'" + v + "' is not a whole number (allowed " + min + ".." + max + ")");
                 return min;
             }
+        }
+
+        boolean bool(String key) {
+            String v = p.getProperty(key, "false").trim();
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                problem(key, "'" + v + "' is not true or false");
+            }
+            return v.equalsIgnoreCase("true");
         }
 
         Optional<Instant> instant(String key) {

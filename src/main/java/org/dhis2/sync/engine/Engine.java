@@ -10,6 +10,9 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.metadata.DataPushStages;
+import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
+import org.dhis2.sync.metadata.MetadataVersionSync;
 import org.dhis2.sync.stage.AvailabilityCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,9 @@ public final class Engine implements AutoCloseable {
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
             main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
+            main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
+                    database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
+            main.bind("dataPushStages", new DataPushStages());
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
