@@ -9,6 +9,8 @@ import org.apache.camel.Exchange;
 public final class AvailabilityCheck {
 
     public static final String RESULT = "dhis2Availability";
+    /** Pings done in the current check (the loop index is not reliable before the first iteration). */
+    public static final String ATTEMPTS = "dhis2PingAttempts";
 
     /** Outcome of the last ping of an instance. */
     public record Availability(String instance, boolean available, int statusCode, String message) {
@@ -35,11 +37,13 @@ public final class AvailabilityCheck {
     public void record(Exchange exchange) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String instance = exchange.getVariable("dhis2Name", String.class);
+        countAttempt(exchange);
         exchange.setVariable(RESULT, judge(instance, status == null ? 0 : status));
     }
 
     /** After a network failure (no answer at all). */
     public void recordUnreachable(Exchange exchange) {
+        countAttempt(exchange);
         exchange.setVariable(RESULT, new Availability(exchange.getVariable("dhis2Name", String.class), false, 502,
                 "Network is unreachable"));
     }
@@ -47,8 +51,12 @@ public final class AvailabilityCheck {
     /** Loop condition: ping again while unavailable and attempts remain. */
     public boolean pingAgain(Exchange exchange) {
         Availability last = exchange.getVariable(RESULT, Availability.class);
-        int done = exchange.getProperty(Exchange.LOOP_INDEX, -1, Integer.class) + 1;
+        int done = exchange.getVariable(ATTEMPTS, 0, Integer.class);
         return (last == null || !last.available()) && done < attempts;
+    }
+
+    private static void countAttempt(Exchange exchange) {
+        exchange.setVariable(ATTEMPTS, exchange.getVariable(ATTEMPTS, 0, Integer.class) + 1);
     }
 
     /** Ends the check: an unavailable instance fails the stage with DHIS2's message; nothing is read or written. */

@@ -64,6 +64,16 @@ class AvailabilityRouteTest {
     }
 
     @Test
+    void aSingleAttemptStillPingsOnce() {
+        var check = new AvailabilityCheck(1);
+        var exchange = new org.apache.camel.support.DefaultExchange(engine.context());
+        assertThat(check.pingAgain(exchange)).isTrue();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+        check.record(exchange);
+        assertThat(check.pingAgain(exchange)).isFalse();
+    }
+
+    @Test
     void judgesEveryDhis2Case() {
         assertThat(AvailabilityCheck.judge("x", 302).message()).isEqualTo("No authentication was provided");
         assertThat(AvailabilityCheck.judge("x", 500).message()).isEqualTo("Remote server experienced an internal error");
