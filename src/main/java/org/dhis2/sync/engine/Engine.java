@@ -11,6 +11,7 @@ import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.stage.AvailabilityCheck;
+import org.dhis2.sync.tracker.TrackerPushStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,8 @@ public final class Engine implements AutoCloseable {
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
             main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
+            main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
+            main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
