@@ -46,6 +46,7 @@ public final class TrackerPass {
     int pageNumber;
 
     List<Unit> page;
+    String relationshipPayload;
     JobProgress.Item pageItem;
     ImportReportJudge deleteJudge;
     ImportReportJudge upsertJudge;

@@ -273,9 +273,17 @@ public final class TrackerPushStage {
         pass.page = units;
         pass.deleteJudge = null;
         pass.upsertJudge = null;
-        exchange.setVariable(DELETES, null);
-        exchange.setVariable(UPSERTS, JSON.writeValueAsString(upserts));
+        // the loop condition may see a copy of the exchange: the payload travels in the pass
+        pass.relationshipPayload = JSON.writeValueAsString(upserts);
         return true;
+    }
+
+    /** Before the POST of a relationship page: its payload as body. */
+    public void prepareRelationshipSend(Exchange exchange) {
+        TrackerPass pass = pass(exchange);
+        clearForCall(exchange);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(pass.relationshipPayload);
     }
 
     /** Before a POST to central: the payload as body, JSON content type, nothing else on the message. */
