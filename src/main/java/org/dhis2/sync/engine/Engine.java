@@ -14,6 +14,7 @@ import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
 import org.dhis2.sync.stage.AvailabilityCheck;
+import org.dhis2.sync.tracker.TrackerPushStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ public final class Engine implements AutoCloseable {
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
+            main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
+            main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {

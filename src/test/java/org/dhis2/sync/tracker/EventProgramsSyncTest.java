@@ -1,0 +1,184 @@
+package org.dhis2.sync.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.TestEngines;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.Dhis2Instance;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.Fault;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
+import org.dhis2.sync.sandbox.TrackerStore.Item;
+import org.dhis2.sync.sandbox.TrackerStore.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** EVENT_PROGRAMS_DATA_SYNC end to end: a 2.40 local pushing to a 2.42 central over real HTTP. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EventProgramsSyncTest {
+
+    @TempDir
+    static Path temp;
+    static SandboxPair pair;
+    static Engine engine;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pair = SandboxPair.start(Dhis2Version.of(40), Dhis2Version.of(42));
+        SandboxGenerator.populate(pair, GeneratorSpec.small());
+        pair.central().requests().setRecordBodies(true);
+        var props = TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), Map.of(
+                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
+                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
+                "sync.events.pageSize", "7"));
+        engine = Engine.start(SyncSettings.forRun(props));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        pair.close();
+    }
+
+    static JobRun run() {
+        engine.context().createProducerTemplate().send("direct:job.EVENT_PROGRAMS_DATA_SYNC", e -> { });
+        return ((JobCoordinator) engine.context().getRegistry().lookupByName("jobs"))
+                .lastFinished("EVENT_PROGRAMS_DATA_SYNC").orElseThrow();
+    }
+
+    static Set<String> events(Dhis2Instance instance, boolean deleted) {
+        return instance.tracker().query(Kind.EVENT, null, null,
+                        i -> i.deleted() == deleted && i.text("enrollment") == null, false, 0, -1, false)
+                .items().stream().map(Item::uid).collect(Collectors.toSet());
+    }
+
+    static String state(String uid) throws Exception {
+        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select state from sync_item where kind = 'EVENT' and uid = '" + uid + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstRunPushesEventsWithoutSkipSyncValuesAndSecondRunSendsNothing() {
+        JobRun first = run();
+        assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(events(pair.central(), false)).isEqualTo(events(pair.local(), false)).isNotEmpty();
+        // the last data element of each stage is flagged skipSynchronization on local
+        Set<String> skipped = pair.local().catalog().list("programStages").stream()
+                .map(s -> s.path("programStageDataElements")).map(a -> a.get(a.size() - 1))
+                .map(p -> p.path("dataElement").path("id").asText()).collect(Collectors.toSet());
+        for (String uid : events(pair.central(), false)) {
+            Item ev = pair.central().tracker().get(Kind.EVENT, uid).orElseThrow();
+            ev.body().path("dataValues").forEach(dv ->
+                    assertThat(skipped).doesNotContain(dv.path("dataElement").asText()));
+        }
+        pair.central().requests().matching("POST", "/api/tracker").forEach(r ->
+                skipped.forEach(de -> assertThat(r.bodyText()).doesNotContain(de)));
+
+        long posts = pair.central().requests().count("POST", "/api/tracker");
+        JobRun second = run();
+        assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.central().requests().count("POST", "/api/tracker")).isEqualTo(posts);
+    }
+
+    @Test
+    @Order(2)
+    void updatesAndDeletesPropagate() {
+        String[] alive = events(pair.local(), false).stream().sorted().toArray(String[]::new);
+        Item changed = pair.local().tracker().get(Kind.EVENT, alive[0]).orElseThrow();
+        var body = changed.toJson();
+        body.put("status", "ACTIVE");
+        body.put("occurredAt", "2024-06-01T00:00:00.000");
+        pair.local().tracker().put(Kind.EVENT, alive[0], body);
+        pair.local().tracker().delete(Kind.EVENT, alive[1]);
+
+        JobRun run = run();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.central().tracker().get(Kind.EVENT, alive[0]).orElseThrow().text("occurredAt"))
+                .isEqualTo("2024-06-01T00:00:00.000");
+        assertThat(pair.central().tracker().get(Kind.EVENT, alive[1]).orElseThrow().deleted()).isTrue();
+        assertThat(events(pair.central(), false)).isEqualTo(events(pair.local(), false));
+    }
+
+    @Test
+    @Order(3)
+    void rejectedEventIsErrorWithConflictOthersSyncedThenResentAfterFix() throws Exception {
+        String[] alive = events(pair.local(), false).stream().sorted().toArray(String[]::new);
+        pair.central().faults().rejectedUids().add(alive[2]);
+        pair.local().tracker().touch(Kind.EVENT, alive[2]);
+        pair.local().tracker().touch(Kind.EVENT, alive[3]);
+        pair.local().tracker().touch(Kind.EVENT, alive[4]);
+
+        JobRun rejected = run();
+        assertThat(rejected.status()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(state(alive[2])).isEqualTo("ERROR");
+        assertThat(state(alive[3])).isEqualTo("SYNCED");
+        assertThat(state(alive[4])).isEqualTo("SYNCED");
+        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select error_code, value, run_id from import_conflict where uid = '"
+                     + alive[2] + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("E1000");
+            assertThat(rs.getLong(3)).isEqualTo(rejected.id());
+        }
+        // not re-sent while unchanged
+        long posts = pair.central().requests().count("POST", "/api/tracker");
+        assertThat(run().status()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.central().requests().count("POST", "/api/tracker")).isEqualTo(posts);
+
+        pair.central().faults().rejectedUids().remove(alive[2]);
+        pair.local().tracker().touch(Kind.EVENT, alive[2]);
+        assertThat(run().status()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(state(alive[2])).isEqualTo("SYNCED");
+    }
+
+    @Test
+    @Order(4)
+    void transientFaultsLoseNothingAndACleanRunConverges() {
+        String[] alive = events(pair.local(), false).stream().sorted().toArray(String[]::new);
+        for (int i = 0; i < 20; i++) {
+            var body = pair.local().tracker().get(Kind.EVENT, alive[i]).orElseThrow().toJson();
+            body.put("status", i % 2 == 0 ? "COMPLETED" : "ACTIVE");
+            body.put("occurredAt", "2024-07-0" + (1 + i % 9) + "T00:00:00.000");
+            pair.local().tracker().put(Kind.EVENT, alive[i], body);
+        }
+        // page 2 fails past the retries (3 attempts), page 3 gets a reset then succeeds, page 4 a malformed body
+        pair.central().faults().on("POST", "/api/tracker").requests(2, 3, 4).fail(Fault.status(503));
+        pair.central().faults().on("POST", "/api/tracker").requests(6).fail(Fault.resetMidBody());
+        pair.central().faults().on("POST", "/api/tracker").requests(8).fail(Fault.malformedBody());
+        JobRun faulty = run();
+        assertThat(faulty.status()).isEqualTo(JobRun.Status.FAILED);
+        // 20 changed events in pages of 7: page 2 failed past its retries (3 attempts), the reset was retried
+        assertThat(faulty.summary()).contains("did not reach central");
+
+        pair.central().faults().clear();
+        JobRun clean = run();
+        assertThat(clean.status()).as(clean.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        for (int i = 0; i < 20; i++) {
+            assertThat(pair.central().tracker().get(Kind.EVENT, alive[i]).orElseThrow().text("occurredAt"))
+                    .isEqualTo("2024-07-0" + (1 + i % 9) + "T00:00:00.000");
+        }
+        assertThat(events(pair.central(), false)).isEqualTo(events(pair.local(), false));
+    }
+}
