@@ -13,9 +13,17 @@ public record DataValue(String dataElement, String period, String orgUnit, Strin
         return dataElement + '|' + period + '|' + orgUnit + '|' + categoryOptionCombo + '|' + attributeOptionCombo;
     }
 
-    /** True when a conflict's {@code object} names one of this value's identifying UIDs. */
-    boolean involves(String uid) {
-        return uid != null && (uid.equals(dataElement) || uid.equals(period) || uid.equals(orgUnit)
-                || uid.equals(categoryOptionCombo) || uid.equals(attributeOptionCombo));
+    /**
+     * True when a conflict without indexes is about this value: its {@code object} names one of the value's UIDs, or
+     * (older DHIS2: {@code {"object":"40L","value":"... must match data element type: vANAXwtLwcT"}}) the object is
+     * the value itself and the message names its data element.
+     */
+    boolean involves(String object, String message) {
+        if (object == null) {
+            return false;
+        }
+        return object.equals(dataElement) || object.equals(period) || object.equals(orgUnit)
+                || object.equals(categoryOptionCombo) || object.equals(attributeOptionCombo)
+                || object.equals(value) && message != null && message.contains(dataElement);
     }
 }

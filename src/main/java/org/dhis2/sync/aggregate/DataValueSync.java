@@ -254,7 +254,7 @@ public final class DataValueSync {
                 }
             } else {
                 for (int i = 0; i < page.values().size(); i++) {
-                    if (page.values().get(i).involves(c.object())) {
+                    if (page.values().get(i).involves(c.object(), c.value())) {
                         hits.add(i);
                     }
                 }
