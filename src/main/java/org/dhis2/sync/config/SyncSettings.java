@@ -23,6 +23,7 @@ public final class SyncSettings {
     private final Dhis2Connection local;
     private final Dhis2Connection central;
     private final int dataValuesPageSize;
+    private final int completeRegistrationsPageSize;
     private final int eventsPageSize;
     private final int trackerPageSize;
     private final int trackerParallelism;
@@ -48,6 +49,7 @@ public final class SyncSettings {
         this.central = c.connection("central", requireInstances);
         // DHIS2's job parameter limits (DATA_SYNC 50–30000, EVENT_PROGRAMS 5–200, TRACKER_PROGRAMS 5–100)
         this.dataValuesPageSize = c.integer("sync.dataValues.pageSize", 50, 30000);
+        this.completeRegistrationsPageSize = c.integer("sync.completeRegistrations.pageSize", 50, 30000);
         this.eventsPageSize = c.integer("sync.events.pageSize", 5, 200);
         this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
         this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 32);
@@ -98,6 +100,10 @@ public final class SyncSettings {
 
     public int dataValuesPageSize() {
         return dataValuesPageSize;
+    }
+
+    public int completeRegistrationsPageSize() {
+        return completeRegistrationsPageSize;
     }
 
     public int eventsPageSize() {

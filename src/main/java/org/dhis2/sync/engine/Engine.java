@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.dhis2.sync.aggregate.AggregateBookkeeping;
+import org.dhis2.sync.aggregate.CompleteRegistrationSync;
+import org.dhis2.sync.aggregate.DataValueSync;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
@@ -61,6 +64,11 @@ public final class Engine implements AutoCloseable {
             main.bind("dataPushStages", new DataPushStages());
             main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
             main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
+            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
+                    settings.dataValuesPageSize(), settings.skipChangedBefore(), settings.central().url()));
+            main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
+                    database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
+                    settings.skipChangedBefore(), settings.central().url()));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {

@@ -1,0 +1,29 @@
+package org.dhis2.sync.aggregate;
+
+/**
+ * One data value as read from the local export. {@code lastUpdated} is kept (epoch ms on the local server's clock)
+ * for the watermark and for conflict bookkeeping, but never sent to central (DHIS2-8084: 2.39/2.40 would backdate).
+ */
+public record DataValue(String dataElement, String period, String orgUnit, String categoryOptionCombo,
+                        String attributeOptionCombo, String value, String storedBy, String comment, boolean followup,
+                        boolean deleted, long lastUpdated) {
+
+    /** The value's identity in DHIS2: data element, period, org unit, category option combo, attribute option combo. */
+    public String key() {
+        return dataElement + '|' + period + '|' + orgUnit + '|' + categoryOptionCombo + '|' + attributeOptionCombo;
+    }
+
+    /**
+     * True when a conflict without indexes is about this value: its {@code object} names one of the value's UIDs, or
+     * (older DHIS2: {@code {"object":"40L","value":"... must match data element type: vANAXwtLwcT"}}) the object is
+     * the value itself and the message names its data element.
+     */
+    boolean involves(String object, String message) {
+        if (object == null) {
+            return false;
+        }
+        return object.equals(dataElement) || object.equals(period) || object.equals(orgUnit)
+                || object.equals(categoryOptionCombo) || object.equals(attributeOptionCombo)
+                || object.equals(value) && message != null && message.contains(dataElement);
+    }
+}

@@ -1,0 +1,20 @@
+package org.dhis2.sync.aggregate;
+
+import org.apache.camel.Exchange;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobRun;
+
+/** Records an exception that escaped a stage as a failure of the exchange's job run (so it cannot end SUCCESS). */
+public final class JobFailures {
+
+    private JobFailures() {
+    }
+
+    public static void record(Exchange exchange) {
+        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (run != null) {
+            run.recordFailure(e == null ? "unknown failure" : e.getMessage());
+        }
+    }
+}

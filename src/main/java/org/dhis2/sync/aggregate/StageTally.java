@@ -1,0 +1,65 @@
+package org.dhis2.sync.aggregate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.dhis2.sync.job.JobProgress;
+import org.dhis2.sync.job.JobRun;
+
+/**
+ * What one run of an aggregate stage has done so far: its window on the local server's clock, its progress nodes,
+ * counts of central's answers, and the pages that did not settle. Shared by the page exchanges of a split.
+ */
+public final class StageTally {
+
+    final JobRun run;
+    final JobProgress.Process process;
+    JobProgress.Stage pagesStage;
+    ServerTime.Now serverNow;
+    Instant from;
+    int pages;
+    long sent;
+    long imported;
+    long updated;
+    long deleted;
+    long ignored;
+    long conflicts;
+    long skipped;
+    long unsettledValues;
+    long oldestUnsettled = Long.MAX_VALUE;
+    final List<Integer> unsettledPages = new ArrayList<>();
+    final List<String> unsettledReasons = new ArrayList<>();
+
+    StageTally(JobRun run, JobProgress.Process process) {
+        this.run = run;
+        this.process = process;
+    }
+
+    void count(ImportJudgement j) {
+        imported += j.imported();
+        updated += j.updated();
+        deleted += j.deleted();
+        ignored += j.ignored();
+    }
+
+    void unsettled(int page, int values, long oldest, String reason) {
+        unsettledPages.add(page);
+        unsettledValues += values;
+        oldestUnsettled = Math.min(oldestUnsettled, oldest);
+        if (unsettledReasons.size() < 5) {
+            unsettledReasons.add("page " + page + ": " + reason);
+        }
+    }
+
+    String counts() {
+        return "imported " + imported + ", updated " + updated + ", deleted " + deleted + ", ignored " + ignored;
+    }
+
+    public long unsettledValues() {
+        return unsettledValues;
+    }
+
+    public List<Integer> unsettledPages() {
+        return List.copyOf(unsettledPages);
+    }
+}

@@ -1,0 +1,153 @@
+package org.dhis2.sync.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.TestEngines;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.AggregateStore;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.RequestLog;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
+
+/** A sandbox pair with generated data and an engine syncing it; helpers to run DATA_SYNC and compare stores. */
+final class DataSyncFixture implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final SandboxPair pair;
+    final Engine engine;
+
+    private DataSyncFixture(SandboxPair pair, Engine engine) {
+        this.pair = pair;
+        this.engine = engine;
+    }
+
+    static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                 Map<String, String> overrides) throws Exception {
+        SandboxPair pair = SandboxPair.start(Dhis2Version.of(localVersion), Dhis2Version.of(centralVersion));
+        SandboxGenerator.populate(pair, spec);
+        Map<String, String> props = new HashMap<>(Map.of(
+                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
+                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
+                "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
+        props.putAll(overrides);
+        Engine engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
+                TestEngines.routesWith(temp), props)));
+        return new DataSyncFixture(pair, engine);
+    }
+
+    JobRun runJob() {
+        engine.context().createProducerTemplate().send("direct:job.DATA_SYNC", e -> { });
+        JobCoordinator jobs = engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
+        return jobs.lastFinished("DATA_SYNC").orElseThrow();
+    }
+
+    List<RequestLog.Entry> posts(String path) {
+        return pair.central().requests().matching("POST", path);
+    }
+
+    /** Keys of the data values in the POSTs to central since the request log was cleared. */
+    List<String> postedValueKeys() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (RequestLog.Entry e : posts("/api/dataValueSets")) {
+            JsonNode body = JSON.readTree(e.bodyText());
+            for (JsonNode v : body.path("dataValues")) {
+                assertThat(v.has("created")).as("created is never sent").isFalse();
+                assertThat(v.has("lastUpdated")).as("lastUpdated is never sent").isFalse();
+                keys.add(key(v.path("dataElement").asText(), v.path("period").asText(), v.path("orgUnit").asText(),
+                        v.path("categoryOptionCombo").asText(), v.path("attributeOptionCombo").asText()));
+            }
+        }
+        return keys;
+    }
+
+    static String key(AggregateStore.DataValue v) {
+        return key(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(), v.attributeOptionCombo());
+    }
+
+    static String key(String de, String pe, String ou, String coc, String aoc) {
+        return de + '|' + pe + '|' + ou + '|' + coc + '|' + aoc;
+    }
+
+    /** Central holds every local value (value, comment, followup, deleted flag) and nothing else. */
+    void assertCentralEqualsLocal() {
+        Map<String, AggregateStore.DataValue> central = new HashMap<>();
+        pair.central().aggregate().forEach(v -> central.put(key(v), v));
+        int live = 0;
+        for (AggregateStore.DataValue l : pair.local().aggregate().values()) {
+            AggregateStore.DataValue c = central.get(key(l));
+            if (l.deleted()) {
+                assertThat(c == null || c.deleted()).as("deleted on central: %s", key(l)).isTrue();
+                continue;
+            }
+            live++;
+            assertThat(c).as("central has %s", key(l)).isNotNull();
+            assertThat(c.deleted()).as("not deleted on central: %s", key(l)).isFalse();
+            assertThat(c.value()).as("value of %s", key(l)).isEqualTo(l.value());
+            assertThat(c.comment()).as("comment of %s", key(l)).isEqualTo(l.comment());
+            assertThat(c.followup()).as("followup of %s", key(l)).isEqualTo(l.followup());
+        }
+        assertThat(pair.central().aggregate().count()).as("no extra values on central").isEqualTo(live);
+    }
+
+    void assertCentralRegistrationsEqualLocal() {
+        List<AggregateStore.Registration> local = pair.local().aggregate().registrations();
+        assertThat(local).isNotEmpty();
+        for (AggregateStore.Registration l : local) {
+            var c = pair.central().aggregate().getRegistration(l.dataSet(), l.period(), l.organisationUnit(),
+                    l.attributeOptionCombo());
+            assertThat(c).as("central registration %s/%s/%s", l.dataSet(), l.period(), l.organisationUnit())
+                    .isPresent();
+            assertThat(c.get().completed()).isEqualTo(l.completed());
+        }
+        assertThat(pair.central().aggregate().registrationCount()).isEqualTo(local.size());
+    }
+
+    Optional<Instant> watermark() throws Exception {
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "select server_time_high from stage_watermark where stage = 'dataValues'");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+        }
+    }
+
+    List<Map<String, Object>> query(String sql) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement(sql);
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        pair.close();
+    }
+}

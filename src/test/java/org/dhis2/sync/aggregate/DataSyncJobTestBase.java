@@ -1,0 +1,188 @@
+package org.dhis2.sync.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.AggregateStore;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DATA_SYNC end to end against one sandbox pair, one story: first sync, nothing changed, changes and a delete,
+ * conflicts, clocks ahead and behind. Subclasses choose the DHIS2 versions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class DataSyncJobTestBase {
+
+    @TempDir
+    static Path temp;
+    DataSyncFixture f;
+
+    abstract int version();
+
+    DataSyncFixture fixture() throws Exception {
+        if (f == null) {
+            f = DataSyncFixture.start(temp, version(), version(), GeneratorSpec.small(), Map.of());
+        }
+        return f;
+    }
+
+    @AfterAll
+    void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void firstSyncCopiesEveryValueAndRegistration() throws Exception {
+        DataSyncFixture f = fixture();
+        JobRun run = f.runJob();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        f.assertCentralEqualsLocal();
+        f.assertCentralRegistrationsEqualLocal();
+        assertThat(f.watermark()).isPresent();
+        // the progress tree: a process per stage, "Counting…" stages, page items
+        var processes = run.progress().processes();
+        assertThat(processes).hasSize(2);
+        assertThat(processes.get(0).getDescription()).isEqualTo("Starting DataValueSynchronization job");
+        assertThat(processes.get(0).getSummary()).startsWith("SUCCESS! DataValueSynchronization job is done.");
+        assertThat(processes.get(0).getStages().get(0).getDescription()).isEqualTo("Counting data values");
+        assertThat(processes.get(0).getStages().get(1).getItems()).hasSizeGreaterThan(1);
+        assertThat(processes.get(1).getStages().get(1).getItems().get(0).getDescription()).contains("page 1 of");
+    }
+
+    @Test
+    @Order(2)
+    void secondRunWithoutChangesSendsNothing() throws Exception {
+        DataSyncFixture f = fixture();
+        f.pair.central().requests().clear();
+        JobRun run = f.runJob();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.posts("/api/dataValueSets")).isEmpty();
+        assertThat(f.posts("/api/completeDataSetRegistrations")).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void exactlyTheChangedAndDeletedValuesAreSent() throws Exception {
+        DataSyncFixture f = fixture();
+        List<AggregateStore.DataValue> live = f.pair.local().aggregate().values().stream()
+                .filter(v -> !v.deleted() && v.value().matches("\\d+")).toList();
+        AggregateStore local = f.pair.local().aggregate();
+        for (int i = 0; i < 3; i++) {
+            AggregateStore.DataValue v = live.get(i * 7);
+            local.setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                    v.attributeOptionCombo(), String.valueOf(Integer.parseInt(v.value()) + 1));
+        }
+        AggregateStore.DataValue gone = live.get(40);
+        local.delete(gone.dataElement(), gone.period(), gone.orgUnit(), gone.categoryOptionCombo(),
+                gone.attributeOptionCombo());
+        f.pair.central().requests().clear();
+
+        JobRun run = f.runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.postedValueKeys()).containsExactlyInAnyOrder(DataSyncFixture.key(live.get(0)),
+                DataSyncFixture.key(live.get(7)), DataSyncFixture.key(live.get(14)), DataSyncFixture.key(gone));
+        assertThat(f.pair.central().aggregate().get(gone.dataElement(), gone.period(), gone.orgUnit(),
+                gone.categoryOptionCombo(), gone.attributeOptionCombo()).orElseThrow().deleted()).isTrue();
+        f.assertCentralEqualsLocal();
+    }
+
+    @Test
+    @Order(4)
+    void rejectedValueIsRecordedNotResentAndResentAfterItChanges() throws Exception {
+        DataSyncFixture f = fixture();
+        AggregateStore.DataValue v = f.pair.local().aggregate().values().stream()
+                .filter(x -> !x.deleted() && x.value().matches("\\d+")).skip(3).findFirst().orElseThrow();
+        f.pair.central().faults().rejectedUids().add(v.orgUnit());
+        f.pair.local().aggregate().setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                v.attributeOptionCombo(), "4242");
+        String key = DataSyncFixture.key(v);
+
+        JobRun first = f.runJob();
+        assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        var conflicts = f.query("select uid, value, error_code from import_conflict where kind = 'dataValue'");
+        assertThat(conflicts).anySatisfy(c -> {
+            assertThat(c.get("uid")).isEqualTo(key);
+            assertThat((String) c.get("value")).contains("Organisation unit not found or not accessible");
+            assertThat(c.get("error_code")).isEqualTo("E7612");
+        });
+        assertThat(f.query("select state from sync_item where kind = 'dataValue' and uid = '" + key + "'"))
+                .extracting(r -> r.get("state")).containsExactly("ERROR");
+
+        f.pair.central().requests().clear();
+        JobRun second = f.runJob();
+        assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.postedValueKeys()).doesNotContain(key);
+
+        f.pair.central().faults().rejectedUids().clear();
+        f.pair.local().aggregate().setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                v.attributeOptionCombo(), "4343");
+        f.pair.central().requests().clear();
+        JobRun third = f.runJob();
+        assertThat(third.status()).as(third.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.postedValueKeys()).containsExactly(key);
+        assertThat(f.query("select state from sync_item where kind = 'dataValue' and uid = '" + key + "'"))
+                .extracting(r -> r.get("state")).containsExactly("SYNCED");
+        f.assertCentralEqualsLocal();
+    }
+
+    @Test
+    @Order(5)
+    void registrationChangesAreFoundByFingerprint() throws Exception {
+        DataSyncFixture f = fixture();
+        AggregateStore local = f.pair.local().aggregate();
+        AggregateStore.Registration r = local.registrations().get(0);
+        Instant now = f.pair.local().clock().tick();
+        local.putRegistration(new AggregateStore.Registration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo(), r.date(), r.storedBy(), r.created(), now, "admin", false));
+        f.pair.central().requests().clear();
+
+        JobRun run = f.runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.posts("/api/completeDataSetRegistrations")).hasSize(1);
+        assertThat(f.posts("/api/completeDataSetRegistrations").get(0).bodyText()).contains("\"completed\":false")
+                .contains(r.organisationUnit()).doesNotContain("lastUpdated");
+        f.assertCentralRegistrationsEqualLocal();
+    }
+
+    @Test
+    @Order(6)
+    void localClockAheadOrBehindLosesNothing() throws Exception {
+        DataSyncFixture f = fixture();
+        for (Duration offset : List.of(Duration.ofMinutes(10), Duration.ofMinutes(-10))) {
+            f.pair.local().clock().setOffset(offset);
+            AggregateStore.DataValue v = f.pair.local().aggregate().values().stream()
+                    .filter(x -> !x.deleted() && x.value().matches("\\d+")).skip(20).findFirst().orElseThrow();
+            f.pair.local().aggregate().setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                    v.attributeOptionCombo(), String.valueOf(Integer.parseInt(v.value()) + 5));
+            f.pair.central().requests().clear();
+            JobRun run = f.runJob();
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            assertThat(f.postedValueKeys()).as("offset %s: %s", offset, run.progress().processes().get(0)
+                    .getStages().get(0).getSummary()).contains(DataSyncFixture.key(v));
+            // a change right after the run is found by the next one
+            f.pair.local().aggregate().setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                    v.attributeOptionCombo(), "7");
+            f.runJob();
+            f.assertCentralEqualsLocal();
+        }
+        f.pair.local().clock().setOffset(Duration.ZERO);
+    }
+}

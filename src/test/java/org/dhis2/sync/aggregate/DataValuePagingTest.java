@@ -1,0 +1,96 @@
+package org.dhis2.sync.aggregate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DataValuePagingTest {
+
+    private static String export(int n) {
+        StringBuilder b = new StringBuilder("{\"dataValues\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"dataElement\":\"de").append(i).append("\",\"period\":\"202401\","
+                    + "\"orgUnit\":\"ou\",\"categoryOptionCombo\":\"coc\",\"attributeOptionCombo\":\"aoc\",\"value\":\"")
+                    .append(i).append("\",\"storedBy\":\"admin\",\"created\":\"2024-01-02T10:00:00.000+0000\","
+                            + "\"lastUpdated\":\"2024-01-02T10:00:0").append(i % 10)
+                    .append(".000+0000\",\"comment\":null,\"followup\":false").append(i == 3 ? ",\"deleted\":true" : "")
+                    .append("}");
+        }
+        return b.append("]}").toString();
+    }
+
+    private static List<DataValuePage> pages(String json, int size, java.util.function.Predicate<DataValue> send) {
+        List<DataValuePage> pages = new ArrayList<>();
+        new DataValueExportReader(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), size, send)
+                .forEachRemaining(pages::add);
+        return pages;
+    }
+
+    @Test
+    void splitsTheStreamIntoNumberedPages() {
+        List<DataValuePage> pages = pages(export(12), 5, v -> true);
+        assertThat(pages).extracting(DataValuePage::number).containsExactly(1, 2, 3);
+        assertThat(pages).extracting(p -> p.values().size()).containsExactly(5, 5, 2);
+        DataValue deleted = pages.get(0).values().get(3);
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(deleted.lastUpdated()).isEqualTo(Instant.parse("2024-01-02T10:00:03Z").toEpochMilli());
+        assertThat(pages.get(0).oldestLastUpdated()).isEqualTo(Instant.parse("2024-01-02T10:00:00Z").toEpochMilli());
+    }
+
+    @Test
+    void skippedValuesDoNotMakePagesAndEmptyExportsHaveNone() {
+        assertThat(pages(export(6), 5, v -> !v.dataElement().equals("de2"))).extracting(p -> p.values().size())
+                .containsExactly(5);
+        assertThat(pages("{\"dataValues\":[]}", 5, v -> true)).isEmpty();
+        assertThat(pages("{}", 5, v -> true)).isEmpty();
+    }
+
+    @Test
+    void postedBodyStripsTimestampsAndKeepsTheDeleteFlag() {
+        String body = new String(pages(export(4), 10, v -> true).get(0).toJson(), StandardCharsets.UTF_8);
+        assertThat(body).doesNotContain("created").doesNotContain("lastUpdated").contains("\"deleted\":true")
+                .contains("\"comment\":null").contains("\"followup\":false");
+    }
+
+    @Test
+    void conflictsAreTiedToValuesByIndexOrByObject() {
+        DataValuePage page = pages(export(3), 10, v -> true).get(0);
+        var byIndex = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
+                List.of(new ImportJudgement.Conflict("ou", "bad", "E7612", "orgUnit", List.of(2))));
+        assertThat(DataValueSync.rejectedValues(page, byIndex)).containsOnlyKeys(2);
+        var legacy = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
+                List.of(new ImportJudgement.Conflict("1", "Data value is not numeric: de1", null, null, List.of())));
+        assertThat(DataValueSync.rejectedValues(page, legacy)).containsOnlyKeys(1);
+        var unknown = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
+                List.of(new ImportJudgement.Conflict("zzz", "?", null, null, List.of())));
+        assertThat(DataValueSync.rejectedValues(page, unknown)).isNull();
+        assertThat(DataValueSync.rejectedValues(page, new ImportJudgement("SUCCESS", "", 3, 0, 0, 0, List.of())))
+                .isEqualTo(Map.of());
+    }
+
+    @Test
+    void windowStartsEarlierWhenTheLocalClockWentBack() {
+        Instant mark = Instant.parse("2024-05-01T10:00:00Z");
+        // normal: the server clock moved on as much as the bookkeeping clock did
+        assertThat(DataValueSync.lowerBound(new AggregateBookkeeping.Watermark(mark, 5_000),
+                mark.plusSeconds(10))).isEqualTo(mark);
+        // stepped back 10 minutes since: start where the server's clock stood then, with a minute of margin
+        Instant stepped = mark.plusSeconds(10).minusSeconds(600);
+        assertThat(DataValueSync.lowerBound(new AggregateBookkeeping.Watermark(mark, 5_000), stepped))
+                .isEqualTo(stepped.minusSeconds(5).minusSeconds(60));
+    }
+
+    @Test
+    void serverTimeIsReadInTheServersZone() {
+        ServerTime.Now now = ServerTime.fromSystemInfo(
+                "{\"serverDate\":\"2024-05-01T12:00:00.123\",\"serverTimeZoneId\":\"Africa/Nairobi\"}");
+        assertThat(now.instant()).isEqualTo(Instant.parse("2024-05-01T09:00:00.123Z"));
+        assertThat(now.format(now.instant())).isEqualTo("2024-05-01T12:00:00.123");
+    }
+}
