@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +24,10 @@ public final class TestEngines {
         }
     }
 
-    /** Routes folder with the shipped route files plus the given test route files (from src/test/resources). */
+    /**
+     * Routes folder with the shipped route files plus the given test route files (from src/test/resources); a test
+     * file with the name of a shipped file replaces it (e.g. a stand-in for a stage).
+     */
     public static Path routesWith(Path tempDir, String... testRouteFolders) throws IOException {
         Path routes = Files.createDirectories(tempDir.resolve("routes"));
         try (var shipped = Files.list(Path.of("routes"))) {
@@ -34,7 +38,7 @@ public final class TestEngines {
         for (String folder : testRouteFolders) {
             try (var files = Files.list(Path.of("src/test/resources", folder))) {
                 for (Path f : files.toList()) {
-                    Files.copy(f, routes.resolve(f.getFileName()));
+                    Files.copy(f, routes.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
