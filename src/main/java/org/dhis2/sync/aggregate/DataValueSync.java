@@ -174,8 +174,11 @@ public final class DataValueSync {
                 + e.getMessage());
     }
 
-    /** After the last page: the watermark moves to where everything before it is settled; the process ends. */
-    public void finish(Exchange exchange) {
+    /**
+     * After the last page: the watermark moves to where everything before it is settled; the process ends. Returns
+     * the process summary (it replaces the consumed export stream as the message body).
+     */
+    public String finish(Exchange exchange) {
         StageTally t = tally(exchange);
         if (t.pagesStage != null) {
             t.pagesStage.setTotalItems(t.pages);
@@ -195,7 +198,7 @@ public final class DataValueSync {
                     ? "Skipping synchronization, no new or updated DataValues"
                     : "SUCCESS! " + NAME + " job is done. " + counts);
             LOG.info("{} done: {}; watermark {}", NAME, counts, t.serverNow.format(mark));
-            return;
+            return t.process.getSummary();
         }
         String reason = NAME + " failed. Not all pages were synchronised successfully: " + t.unsettledValues
                 + " of " + t.sent + " data values did not arrive (pages " + join(t.unsettledPages) + "). "
@@ -204,6 +207,7 @@ public final class DataValueSync {
         t.process.fail(reason);
         t.run.recordFailure(reason);
         LOG.warn("{}; watermark kept at {}", reason, t.serverNow.format(mark));
+        return reason;
     }
 
     /** The stage stopped before its pages were judged (availability, export unreadable): nothing moves. */
