@@ -49,10 +49,7 @@ public final class CompleteRegistrationSync {
     }
 
     public void start(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        if (run == null) {
-            throw new IllegalStateException("stage.completeRegistrations runs inside a job (no job run)");
-        }
+        JobRun run = JobCoordinator.currentRun(exchange, "stage.completeRegistrations");
         exchange.setProperty(TALLY, new StageTally(run, run.progress().startProcess("Starting " + NAME + " job.")));
     }
 

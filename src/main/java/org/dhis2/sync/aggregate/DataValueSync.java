@@ -47,10 +47,7 @@ public final class DataValueSync {
 
     /** Starts the stage's process in the run's progress tree. */
     public void start(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        if (run == null) {
-            throw new IllegalStateException("stage.dataValues runs inside a job (no job run on the exchange)");
-        }
+        JobRun run = JobCoordinator.currentRun(exchange, "stage.dataValues");
         exchange.setProperty(TALLY, new StageTally(run, run.progress().startProcess("Starting " + NAME + " job")));
     }
 

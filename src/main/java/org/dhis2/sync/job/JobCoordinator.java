@@ -41,6 +41,15 @@ public final class JobCoordinator {
         this.syncPair = syncPair;
     }
 
+    /** The job run a stage works for; a stage called outside a job is a wiring error in the routes. */
+    public static JobRun currentRun(Exchange exchange, String stage) {
+        JobRun run = exchange.getProperty(RUN_PROPERTY, JobRun.class);
+        if (run == null) {
+            throw new IllegalStateException(stage + " runs inside a job (no job run on the exchange)");
+        }
+        return run;
+    }
+
     /** Starts a run of the job for this exchange; the trigger comes from the header {@code trigger} (default SCHEDULE). */
     public JobRun begin(Exchange exchange, String jobType) {
         String trigger = exchange.getMessage().getHeader("trigger", "SCHEDULE", String.class);
