@@ -18,4 +18,13 @@ public final class SandboxGenerator {
         TrackerGenerator.generateData(pair.local(), spec);
         MetadataVersionGenerator.generate(pair, spec);
     }
+
+    /**
+     * One more central for the same world (benchmarks compare runs against fresh centrals): the metadata the pair
+     * shares, without data or metadata versions.
+     */
+    public static void populateCentral(Dhis2Instance central, GeneratorSpec spec) {
+        MetadataGenerator.generate(central, spec);
+        TrackerGenerator.generateMetadata(central, spec);
+    }
 }

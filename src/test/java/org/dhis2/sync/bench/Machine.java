@@ -1,0 +1,46 @@
+package org.dhis2.sync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a figure was measured on: cores, memory, JVM, and the load average at the time (the machine is shared). */
+final class Machine {
+
+    private Machine() {
+    }
+
+    static String describe() {
+        return String.format("machine: %d cores, %s MB memory, %s %s (%s), max heap %d MB, load %s",
+                Runtime.getRuntime().availableProcessors(), procField("/proc/meminfo", "MemTotal:") / 1024,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Runtime.getRuntime().maxMemory() >> 20, load());
+    }
+
+    /** The 1, 5 and 15 minute load averages. */
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** A numeric field (kB) of a /proc file such as /proc/self/status VmHWM; -1 when unreadable. */
+    static long procField(String file, String field) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file));
+            for (String line : lines) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
