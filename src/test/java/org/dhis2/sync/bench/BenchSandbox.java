@@ -30,6 +30,7 @@ import org.dhis2.sync.sandbox.TrackerStore;
  * values TARGET                    data values TARGET holds (not deleted)
  * tracked TARGET                   tracked entities TARGET holds (not deleted)
  * version TARGET                   TARGET's current metadata version name
+ * snapshots TARGET                 TARGET's metadata versions: count, and mean and largest snapshot size in bytes
  * </pre>
  */
 public final class BenchSandbox {
@@ -106,6 +107,11 @@ public final class BenchSandbox {
             case "tracked" -> String.valueOf(target(c[1], local, centrals).tracker()
                     .count(TrackerStore.Kind.TRACKED_ENTITY, false));
             case "version" -> target(c[1], local, centrals).metadataVersions().currentVersionName().orElse("none");
+            case "snapshots" -> {
+                var sizes = target(c[1], local, centrals).metadataVersions().list().stream()
+                        .mapToLong(v -> v.snapshot().length()).summaryStatistics();
+                yield sizes.getCount() + " " + (long) sizes.getAverage() + " " + sizes.getMax();
+            }
             default -> "ERROR unknown command " + c[0];
         };
     }

@@ -34,10 +34,11 @@ public final class DataValuesBenchmark {
                     Map.of("sync.dataValues.pageSize", String.valueOf(pageSize)))) {
                 long startMillis = (System.nanoTime() - started) / 1_000_000;
                 String loadBefore = Machine.load();
+                long cpu = Machine.cpuMillis();
                 engineRun = engine.run("DATA_SYNC");
-                System.out.printf("engine: %d values in %d ms = %.0f values/s (engine start %d ms, load %s -> %s)%n",
-                        local, engineRun.millis(), engineRun.perSecond(local), startMillis, loadBefore,
-                        Machine.load());
+                System.out.printf("engine: %d values in %d ms = %.0f values/s, %d ms CPU (engine start %d ms, "
+                                + "load %s -> %s)%n", local, engineRun.millis(), engineRun.perSecond(local),
+                        Machine.cpuMillis() - cpu, startMillis, loadBefore, Machine.load());
             }
             heap.close();
             String memory = heap.describe();
@@ -45,10 +46,11 @@ public final class DataValuesBenchmark {
 
             RawCopy raw = new RawCopy(sandbox.localUrl);
             String loadBefore = Machine.load();
+            long cpu = Machine.cpuMillis();
             RawCopy.Result copy = raw.copy(sandbox.centralUrls.get(1), pageSize);
-            System.out.printf("raw copy: %d values in %d pages, %d MB, %d ms = %.0f values/s, %d pages not 2xx "
-                    + "(load %s -> %s)%n", copy.values(), copy.pages(), copy.bytes() >> 20, copy.millis(),
-                    copy.perSecond(), copy.non2xx(), loadBefore, Machine.load());
+            System.out.printf("raw copy: %d values in %d pages, %d MB, %d ms = %.0f values/s, %d ms CPU, %d pages "
+                    + "not 2xx (load %s -> %s)%n", copy.values(), copy.pages(), copy.bytes() >> 20, copy.millis(),
+                    copy.perSecond(), Machine.cpuMillis() - cpu, copy.non2xx(), loadBefore, Machine.load());
             check("raw copy", local, sandbox.askLong("values 1"));
             RawCopy.Result export = raw.exportOnly();
             System.out.printf("sandbox export alone: %d MB in %d ms%n", export.bytes() >> 20, export.millis());

@@ -29,6 +29,23 @@ final class Machine {
         }
     }
 
+    /** CPU time this JVM has used so far (all threads), in milliseconds. */
+    static long cpuMillis() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1_000_000 : -1;
+    }
+
+    /** CPU time (user + system) another process has used so far, in milliseconds; -1 when unreadable. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime in ticks of 10 ms
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** A numeric field (kB) of a /proc file such as /proc/self/status VmHWM; -1 when unreadable. */
     static long procField(String file, String field) {
         try {
