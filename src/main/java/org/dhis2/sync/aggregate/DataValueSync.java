@@ -97,6 +97,9 @@ public final class DataValueSync {
         Map<String, Instant> open = openConflicts;
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
         return new DataValueExportReader(in, pageSize, v -> {
+            if (open.isEmpty()) {
+                return true; // no key to build per value when nothing was rejected before
+            }
             Instant rejected = open.get(v.key());
             if (rejected != null && rejected.toEpochMilli() == v.lastUpdated()) {
                 t.skipped++;
@@ -149,7 +152,7 @@ public final class DataValueSync {
                 conflicts.add(new AggregateBookkeeping.ConflictRow(v.key(), c.object(), c.value(), c.errorCode(),
                         c.property(), "ERROR"));
                 openConflicts.put(v.key(), changed);
-            } else if (openConflicts.remove(v.key()) != null) {
+            } else if (!openConflicts.isEmpty() && openConflicts.remove(v.key()) != null) {
                 states.add(new AggregateBookkeeping.ItemState(v.key(), changed, "SYNCED", null, null));
             }
         }

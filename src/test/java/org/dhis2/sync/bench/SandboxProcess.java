@@ -71,6 +71,11 @@ final class SandboxProcess implements AutoCloseable {
         return answer;
     }
 
+    /** CPU time the sandbox JVM has used so far, in milliseconds. */
+    long cpuMillis() {
+        return Machine.cpuMillis(process.pid());
+    }
+
     long askLong(String command) throws IOException {
         return Long.parseLong(ask(command));
     }
