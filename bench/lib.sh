@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ ! -f target/dhis2-sync.jar || -n "$(find pom.xml src routes config -newer target/dhis2-sync.jar -print -quit)" ]]; then
+# BENCH_NO_BUILD=1: run what target/ holds (a copy of the project measured while the sources change)
+if [[ -z "${BENCH_NO_BUILD:-}" ]] && [[ ! -f target/dhis2-sync.jar || -n "$(find pom.xml src routes config -newer target/dhis2-sync.jar -print -quit)" ]]; then
     echo "building (mvn -B -o -q -DskipTests package)..." >&2
     mvn -B -o -q -DskipTests package >&2
 fi
@@ -19,6 +20,6 @@ bench_java() {
     local jvm=()
     while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
     [[ $# -gt 0 ]] && shift
-    echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes config || echo ' (+ uncommitted changes)'), $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes config || echo ' (+ uncommitted changes)')}, $(date -u +%Y-%m-%dT%H:%MZ)"
     LOG_LEVEL="${LOG_LEVEL:-WARN}" CAMEL_LOG_LEVEL="${CAMEL_LOG_LEVEL:-WARN}" java "${jvm[@]}" -cp "$BENCH_CP" "org.dhis2.sync.bench.$main" "$@"
 }
