@@ -3,6 +3,9 @@ package org.dhis2.sync.engine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.dhis2.sync.aggregate.AggregateBookkeeping;
@@ -11,6 +14,7 @@ import org.dhis2.sync.aggregate.DataValueSync;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
+import org.dhis2.sync.db.DeferredDataSource;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.metadata.DataPushStages;
@@ -22,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running engine: the bookkeeping database first, then camel-main with the route files of the routes folder,
- * JMX, and the management server (/observe/health, /observe/metrics). Closing stops Camel, then the database.
+ * The running engine: the bookkeeping database (opening in the background) and camel-main with the route files of the
+ * routes folder, JMX, and the management server (/observe/health, /observe/metrics). Closing stops Camel, then the
+ * database.
  */
 public final class Engine implements AutoCloseable {
 
@@ -47,27 +52,32 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the engine with extra registry beans (tests, the sandbox command). */
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
-        BookkeepingDatabase database = BookkeepingDatabase.open(settings);
+        // the database opens (embedded PostgreSQL start, Flyway) while Camel loads and starts the routes; the first
+        // bean that needs a connection waits for it
+        CompletableFuture<BookkeepingDatabase> opening = CompletableFuture.supplyAsync(
+                () -> BookkeepingDatabase.open(settings), Engine::openInBackground);
+        DataSource dataSource = new DeferredDataSource(opening);
         Main main = new Main();
+        BookkeepingDatabase database;
         try {
             main.setInitialProperties(camelProperties(settings));
-            main.bind("dataSource", database.dataSource());
-            main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
+            main.bind("dataSource", dataSource);
+            main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(dataSource));
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
-            main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
+            main.bind("jobs", new JobCoordinator(dataSource, "default"));
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
-                    database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
+                    dataSource, "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
-            main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
-            main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
-            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
+            main.bind("eventSync", TrackerPushStage.events(dataSource, settings));
+            main.bind("trackerSync", TrackerPushStage.trackedEntities(dataSource, settings));
+            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(dataSource, "default"),
                     settings.dataValuesPageSize(), settings.skipChangedBefore(), settings.central().url()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
-                    database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
+                    dataSource, "default"), settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
             extraBeans.forEach(main::bind);
             main.start();
@@ -76,12 +86,24 @@ public final class Engine implements AutoCloseable {
             }
         } catch (Exception e) {
             stopQuietly(main);
-            database.close();
+            opening.thenAccept(BookkeepingDatabase::close);
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
+        }
+        try {
+            database = opening.join(); // ready only with its bookkeeping; an opening failure stops the start
+        } catch (CompletionException e) {
+            stopQuietly(main);
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
                 settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
         return new Engine(settings, database, main);
+    }
+
+    private static void openInBackground(Runnable task) {
+        Thread t = new Thread(task, "bookkeeping-open");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
