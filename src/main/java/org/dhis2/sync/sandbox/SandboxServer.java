@@ -114,6 +114,7 @@ public final class SandboxServer implements AutoCloseable {
 
         Fault fault = instance.faults().faultFor(method, path).orElse(null);
         SandboxResponse response = new SandboxResponse(exchange, fault);
+        boolean dropped = false;
         try {
             sleep(instance.faults().latency());
             if (fault != null && fault.kind() == Fault.Kind.LATENCY) {
@@ -133,7 +134,7 @@ public final class SandboxServer implements AutoCloseable {
                 response.json(e.status(), WebMessages.error(e.status(), e.getMessage(), e.errorCode()));
             }
         } catch (SandboxResponse.ConnectionDropped e) {
-            log(number, method, path, rawQuery, 0, recorded);
+            dropped = true;
             throw e; // the JDK server closes the connection without finishing the answer
         } catch (RuntimeException e) {
             LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
@@ -141,7 +142,10 @@ public final class SandboxServer implements AutoCloseable {
                 response.json(500, WebMessages.error(500, String.valueOf(e.getMessage()), null));
             }
         } finally {
-            if (response.committed()) {
+            // one entry per request: status 0 when the connection was dropped, even after the status line was sent
+            if (dropped) {
+                log(number, method, path, rawQuery, 0, recorded);
+            } else if (response.committed()) {
                 log(number, method, path, rawQuery, response.status(), recorded);
             }
             exchange.close();

@@ -83,6 +83,9 @@ class SandboxServerTest {
     void resetMidBodyCutsTheAnswer() {
         server.instance().faults().on("GET", "/api/system/info").requests(1).fail(Fault.resetMidBody());
         assertThatThrownBy(() -> get("/api/system/info", basic("admin", "district"))).isInstanceOf(IOException.class);
+        // one log entry for the cut request, with status 0 although the status line had gone out
+        assertThat(server.instance().requests().matching("GET", "/api/system/info"))
+                .extracting(RequestLog.Entry::status).containsExactly(0);
     }
 
     @Test
