@@ -89,6 +89,7 @@ public final class SandboxServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         long number = instance.nextRequestNumber();
+        long received = System.nanoTime();
         String method = exchange.getRequestMethod().toUpperCase();
         String rawPath = exchange.getRequestURI().getRawPath();
         String rawQuery = exchange.getRequestURI().getRawQuery();
@@ -127,13 +128,16 @@ public final class SandboxServer implements AutoCloseable {
                 answerFaultStatus(response, fault.status());
             } else if (authenticate(request, response)) {
                 dispatch(request, response);
+                if (fault != null && fault.kind() == Fault.Kind.CHANGE_AFTER_ANSWER) {
+                    fault.change().run();
+                }
             }
         } catch (Dhis2Exception e) {
             if (!response.committed()) {
                 response.json(e.status(), WebMessages.error(e.status(), e.getMessage(), e.errorCode()));
             }
         } catch (SandboxResponse.ConnectionDropped e) {
-            log(number, method, path, rawQuery, 0, recorded);
+            log(number, method, path, rawQuery, 0, recorded, received);
             throw e; // the JDK server closes the connection without finishing the answer
         } catch (RuntimeException e) {
             LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
@@ -142,14 +146,16 @@ public final class SandboxServer implements AutoCloseable {
             }
         } finally {
             if (response.committed()) {
-                log(number, method, path, rawQuery, response.status(), recorded);
+                log(number, method, path, rawQuery, response.status(), recorded, received);
             }
             exchange.close();
         }
     }
 
-    private void log(long number, String method, String path, String query, int status, byte[] body) {
-        instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body));
+    private void log(long number, String method, String path, String query, int status, byte[] body,
+                     long received) {
+        instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body,
+                received, System.nanoTime()));
     }
 
     private void dispatch(SandboxRequest request, SandboxResponse response) throws IOException {
