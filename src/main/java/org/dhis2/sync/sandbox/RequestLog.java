@@ -11,7 +11,8 @@ public final class RequestLog {
 
     /**
      * One request; {@code body} is kept only while body recording is on (tests), never in benchmarks. The two
-     * {@link System#nanoTime()} stamps say when the request arrived and when its answer was done.
+     * {@link System#nanoTime()} stamps say when the request arrived and when its answer started
+     * (an entry is added then, before the client can read a byte of the answer).
      */
     public record Entry(long number, String method, String path, String query, int status, byte[] body,
                         long receivedNanos, long answeredNanos) {

@@ -114,7 +114,11 @@ public final class SandboxServer implements AutoCloseable {
         SandboxRequest request = new SandboxRequest(method, path, apiVersion, rawQuery, headers, body, number);
 
         Fault fault = instance.faults().faultFor(method, path).orElse(null);
-        SandboxResponse response = new SandboxResponse(exchange, fault);
+        byte[] recordedBody = recorded;
+        String loggedPath = path;
+        // logged when the answer starts: a client that has read the answer always finds its request in the log
+        SandboxResponse response = new SandboxResponse(exchange, fault,
+                status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received));
         try {
             sleep(instance.faults().latency());
             if (fault != null && fault.kind() == Fault.Kind.LATENCY) {
@@ -137,7 +141,9 @@ public final class SandboxServer implements AutoCloseable {
                 response.json(e.status(), WebMessages.error(e.status(), e.getMessage(), e.errorCode()));
             }
         } catch (SandboxResponse.ConnectionDropped e) {
-            log(number, method, path, rawQuery, 0, recorded, received);
+            if (!response.committed()) {
+                log(number, method, path, rawQuery, 0, recorded, received);
+            }
             throw e; // the JDK server closes the connection without finishing the answer
         } catch (RuntimeException e) {
             LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
@@ -145,9 +151,6 @@ public final class SandboxServer implements AutoCloseable {
                 response.json(500, WebMessages.error(500, String.valueOf(e.getMessage()), null));
             }
         } finally {
-            if (response.committed()) {
-                log(number, method, path, rawQuery, response.status(), recorded, received);
-            }
             exchange.close();
         }
     }

@@ -9,15 +9,9 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.dhis2.sync.config.SyncSettings;
-import org.dhis2.sync.engine.Engine;
-import org.dhis2.sync.engine.TestEngines;
-import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
-import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
@@ -35,47 +29,32 @@ class TrackerProgramsSyncTest {
 
     @TempDir
     static Path temp;
+    static TrackerSyncFixture sync;
     static SandboxPair pair;
-    static Engine engine;
 
     @BeforeAll
     static void start() throws Exception {
-        pair = SandboxPair.start(Dhis2Version.of(41), Dhis2Version.of(40));
-        SandboxGenerator.populate(pair, GeneratorSpec.small());
-        pair.central().requests().setRecordBodies(true);
-        var props = TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), Map.of(
-                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
-                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
-                "sync.tracker.pageSize", "5"));
-        engine = Engine.start(SyncSettings.forRun(props));
+        sync = TrackerSyncFixture.start(temp, 41, 40, GeneratorSpec.small(), Map.of("sync.tracker.pageSize", "5"));
+        pair = sync.pair;
     }
 
     @AfterAll
     static void stop() {
-        if (engine != null) {
-            engine.close();
+        if (sync != null) {
+            sync.close();
         }
-        pair.close();
     }
 
     static JobRun run() {
-        engine.context().createProducerTemplate().send("direct:job.TRACKER_PROGRAMS_DATA_SYNC", e -> { });
-        return ((JobCoordinator) engine.context().getRegistry().lookupByName("jobs"))
-                .lastFinished("TRACKER_PROGRAMS_DATA_SYNC").orElseThrow();
+        return sync.run(TrackerSyncFixture.TRACKER_JOB);
     }
 
     static Set<String> alive(Dhis2Instance instance, Kind kind) {
-        return instance.tracker().query(kind, null, null,
-                        i -> !i.deleted() && (kind != Kind.EVENT || i.text("enrollment") != null), false, 0, -1, false)
-                .items().stream().map(Item::uid).collect(Collectors.toSet());
+        return TrackerSyncFixture.alive(instance, kind, false);
     }
 
     static String state(String kind, String uid) throws Exception {
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select state from sync_item where kind = '" + kind + "' and uid = '"
-                     + uid + "'")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return sync.state(TrackerType.valueOf(kind), uid);
     }
 
     @Test
@@ -122,7 +101,7 @@ class TrackerProgramsSyncTest {
         for (int i = 1; i < 4; i++) {
             assertThat(state("TRACKED_ENTITY", tes[i])).isEqualTo("SYNCED");
         }
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = sync.engine.database().dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from import_conflict where kind = 'EVENT' and uid = '"
                      + badEvent + "' and run_id = " + run.id())) {
             rs.next();
