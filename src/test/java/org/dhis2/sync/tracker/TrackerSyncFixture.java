@@ -40,6 +40,13 @@ final class TrackerSyncFixture implements AutoCloseable {
 
     static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
                                     Map<String, String> overrides) throws Exception {
+        return start(temp, localVersion, centralVersion, spec, p -> overrides);
+    }
+
+    /** As above, with settings that depend on the generated data (e.g. program UIDs). */
+    static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                    java.util.function.Function<SandboxPair, Map<String, String>> overrides)
+            throws Exception {
         SandboxPair pair = SandboxPair.start(Dhis2Version.of(localVersion), Dhis2Version.of(centralVersion));
         try {
             SandboxGenerator.populate(pair, spec);
@@ -47,7 +54,7 @@ final class TrackerSyncFixture implements AutoCloseable {
             Map<String, String> props = new HashMap<>(Map.of(
                     "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
                     "sync.availability.attempts", "2", "sync.availability.delayMillis", "1"));
-            props.putAll(overrides);
+            props.putAll(overrides.apply(pair));
             return new TrackerSyncFixture(pair, Engine.start(SyncSettings.forRun(
                     TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), props))));
         } catch (Exception | Error e) {
