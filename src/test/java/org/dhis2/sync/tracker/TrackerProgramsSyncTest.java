@@ -144,6 +144,11 @@ class TrackerProgramsSyncTest {
         return null;
     }
 
+    static String firstAttribute(String te) {
+        return pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().body()
+                .path("attributes").get(0).path("attribute").asText();
+    }
+
     /** Sets an attribute value on local, as a user editing the tracked entity would. */
     static void edit(String te, String attribute, String value) {
         var body = pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().toJson();
@@ -165,8 +170,7 @@ class TrackerProgramsSyncTest {
     @Order(4)
     void changesMadeOnLocalWhileTheRunPagesAreNotLost() throws Exception {
         String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
-        String attr = pair.local().tracker().get(Kind.TRACKED_ENTITY, tes[0]).orElseThrow().body()
-                .path("attributes").get(0).path("attribute").asText();
+        String attr = firstAttribute(tes[0]);
         for (String te : tes) {
             pair.local().tracker().touch(Kind.TRACKED_ENTITY, te); // every entity changed: several pages
         }
@@ -199,8 +203,7 @@ class TrackerProgramsSyncTest {
     @Order(5)
     void malformedImportAnswerFailsOnlyThatPageAndACleanRunConverges() throws Exception {
         String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
-        String attr = pair.local().tracker().get(Kind.TRACKED_ENTITY, tes[0]).orElseThrow().body()
-                .path("attributes").get(0).path("attribute").asText();
+        String attr = firstAttribute(tes[0]);
         for (int i = 0; i < 3; i++) {
             edit(tes[i], attr, "malformed round " + i);
         }
