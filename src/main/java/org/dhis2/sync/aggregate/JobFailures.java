@@ -11,10 +11,8 @@ public final class JobFailures {
     }
 
     public static void record(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        JobRun run = JobCoordinator.currentRun(exchange, "JobFailures.record");
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (run != null) {
-            run.recordFailure(e == null ? "unknown failure" : e.getMessage());
-        }
+        run.recordFailure(e == null ? "unknown failure" : e.getMessage());
     }
 }

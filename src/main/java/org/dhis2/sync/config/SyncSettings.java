@@ -27,6 +27,9 @@ public final class SyncSettings {
     private final int eventsPageSize;
     private final int trackerPageSize;
     private final int trackerParallelism;
+    private final int eventsParallelism;
+    private final List<String> eventsPrograms;
+    private final List<String> trackerPrograms;
     private final Optional<Instant> skipChangedBefore;
     private final int retryAttempts;
     private final long retryDelayMillis;
@@ -52,7 +55,10 @@ public final class SyncSettings {
         this.completeRegistrationsPageSize = c.integer("sync.completeRegistrations.pageSize", 50, 30000);
         this.eventsPageSize = c.integer("sync.events.pageSize", 5, 200);
         this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
-        this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 32);
+        this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 16);
+        this.eventsParallelism = c.integer("sync.events.parallelism", 1, 16);
+        this.eventsPrograms = c.uids("sync.events.programs");
+        this.trackerPrograms = c.uids("sync.tracker.programs");
         this.skipChangedBefore = c.instant("sync.skipChangedBefore");
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
@@ -116,6 +122,20 @@ public final class SyncSettings {
 
     public int trackerParallelism() {
         return trackerParallelism;
+    }
+
+    public int eventsParallelism() {
+        return eventsParallelism;
+    }
+
+    /** Configured event programs; empty = every event program of the local instance. */
+    public List<String> eventsPrograms() {
+        return eventsPrograms;
+    }
+
+    /** Configured tracker programs; empty = every tracked entity type of the local instance. */
+    public List<String> trackerPrograms() {
+        return trackerPrograms;
     }
 
     public Optional<Instant> skipChangedBefore() {
@@ -217,6 +237,23 @@ public final class SyncSettings {
                 problem(key, "'" + v + "' is not a whole number (allowed " + min + ".." + max + ")");
                 return min;
             }
+        }
+
+        /** Comma-separated DHIS2 UIDs (a letter, then 10 letters or digits); empty = none. */
+        List<String> uids(String key) {
+            List<String> uids = new ArrayList<>();
+            for (String part : p.getProperty(key, "").split(",")) {
+                String uid = part.trim();
+                if (uid.isEmpty()) {
+                    continue;
+                }
+                if (!uid.matches("[A-Za-z][A-Za-z0-9]{10}")) {
+                    problem(key, "'" + uid + "' is not a DHIS2 UID (a letter followed by 10 letters or digits)");
+                } else if (!uids.contains(uid)) {
+                    uids.add(uid);
+                }
+            }
+            return List.copyOf(uids);
         }
 
         boolean bool(String key) {

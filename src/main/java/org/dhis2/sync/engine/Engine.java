@@ -109,6 +109,9 @@ public final class Engine implements AutoCloseable {
                 settings.properties().getProperty("dhis2.http.connectTimeoutMillis"));
         derived.put("camel.component.http.responseTimeout",
                 settings.properties().getProperty("dhis2.http.responseTimeoutMillis"));
+        // thread pools of the parallel page senders (split executorService in events/tracker routes)
+        senders(derived, "eventSenders", settings.eventsParallelism());
+        senders(derived, "trackerSenders", settings.trackerParallelism());
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
         derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
@@ -120,6 +123,15 @@ public final class Engine implements AutoCloseable {
             }
         });
         return props;
+    }
+
+    /** A thread pool profile of exactly {@code threads} threads (a batch never holds more pages than that). */
+    private static void senders(Map<String, String> props, String id, int threads) {
+        String prefix = "camel.threadpool.config[" + id + "].";
+        props.put(prefix + "id", id);
+        props.put(prefix + "poolSize", String.valueOf(threads));
+        props.put(prefix + "maxPoolSize", String.valueOf(threads));
+        props.put(prefix + "maxQueueSize", "-1");
     }
 
     public CamelContext context() {
