@@ -170,8 +170,9 @@ class JobSchedulingTest {
         Run manualRun = awaitEnd(engine, manual);
         assertThat(Duration.between(manualRun.started(), manualRun.finished())).isGreaterThan(Duration.ofSeconds(2));
         // let scheduled runs go on a little, then stop the schedule (its route; a run in progress ends first)
-        int before = runs(engine, "DATA_SYNC").size();
-        await().atMost(Duration.ofSeconds(30)).until(() -> runs(engine, "DATA_SYNC").size() >= before + 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(engine, "DATA_SYNC").stream()
+                .anyMatch(r -> r.trigger().equals("SCHEDULE") && r.started().isAfter(manualRun.finished())
+                        && r.finished() != null));
         engine.context().getRouteController().stopRoute("schedule.DATA_SYNC");
         await().atMost(Duration.ofSeconds(30)).until(() -> control(engine).overview("DATA_SYNC").running(), r -> !r);
 
@@ -179,7 +180,7 @@ class JobSchedulingTest {
         assertNoOverlap(runs);
         assertThat(runs).filteredOn(r -> r.started().isAfter(manualRun.started())
                 && r.started().isBefore(manualRun.finished())).isEmpty();
-        assertThat(runs).filteredOn(r -> r.trigger().equals("SCHEDULE")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(runs).filteredOn(r -> r.trigger().equals("SCHEDULE")).hasSizeGreaterThanOrEqualTo(2);
         // fires during the run-now were refused and logged, never queued: no burst of runs after it ended
         assertThat(warnings("DATA_SYNC skipped: still running since " + manualRun.started().toString().substring(0, 19)))
                 .hasSizeGreaterThanOrEqualTo(2);
