@@ -58,6 +58,16 @@ public final class TrackerPushStage {
             this.scopeParam = scopeParam;
             this.fields = fields;
         }
+
+        /** The stage's name in stage_watermark. */
+        public String stage() {
+            return stage;
+        }
+
+        /** The kind of object the stage pages through (nested objects travel with it). */
+        public TrackerType topType() {
+            return this == EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
+        }
     }
 
     public static final String DELETES = "trackerDeletes";
@@ -583,7 +593,7 @@ public final class TrackerPushStage {
     }
 
     private TrackerType topType() {
-        return mode == Mode.EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
+        return mode.topType();
     }
 
     private String idField() {
