@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.dhis2.sync.job.JobControl;
 import org.dhis2.sync.job.JobOverview;
 
@@ -15,14 +16,14 @@ public final class AdminJobs {
 
     public static final String TRIGGER = "MANUAL";
 
-    public List<JobOverview> list(CamelContext context) {
-        return control(context).overview();
+    public List<JobOverview> list(Exchange exchange) {
+        return control(exchange.getContext()).overview();
     }
 
     /** Starts a run now; 404 for an unknown job type, 409 (JobAlreadyRunningException) while one runs. */
-    public Map<String, Object> execute(CamelContext context, String jobType) {
+    public Map<String, Object> execute(Exchange exchange, String jobType) {
         String type = AdminQueries.jobType(jobType);
-        JobControl control = control(context);
+        JobControl control = control(exchange.getContext());
         if (control.overview().stream().noneMatch(j -> j.jobType().equals(type))) {
             throw AdminApiException.notFound("No job of type " + type);
         }
