@@ -31,7 +31,7 @@ public final class AdminJobs {
         try {
             jobId = control.execute(type, TRIGGER);
         } catch (IllegalArgumentException e) {
-            throw AdminApiException.notFound("No job of type " + type);
+            throw AdminApiException.notFound(e.getMessage());
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("jobId", jobId);

@@ -2,6 +2,7 @@ package org.dhis2.sync.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -9,9 +10,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.quartz.CronExpression;
 
 /**
  * The engine's settings, checked once at start-up. Every problem is reported with its key, all at once; values of
@@ -42,6 +47,7 @@ public final class SyncSettings {
     private final int managementPort;
     private final Path routesDir;
     private final AdminCredentials admin;
+    private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -75,6 +81,8 @@ public final class SyncSettings {
         this.managementPort = c.integer("sync.management.port", 0, 65535);
         this.routesDir = Path.of(c.required("sync.routes.dir"));
         this.admin = c.adminCredentials();
+        JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
+        c.unknownJobKeys();
         c.throwIfAny();
     }
 
@@ -187,6 +195,11 @@ public final class SyncSettings {
         return admin;
     }
 
+    /** The schedule of every known job type, in {@link JobSchedule#JOB_TYPES} order. */
+    public List<JobSchedule> jobSchedules() {
+        return List.copyOf(jobSchedules.values());
+    }
+
     /** Collects problems with key names; a secret's value is never echoed. */
     private static final class Checker {
         private final Properties p;
@@ -251,6 +264,57 @@ public final class SyncSettings {
             } catch (DateTimeParseException e) {
                 problem(key, "'" + v + "' is not a date (yyyy-MM-dd) or date-time (yyyy-MM-ddTHH:mm:ss[Z])");
                 return Optional.empty();
+            }
+        }
+
+        /** sync.jobs.TYPE.enabled / .cron (Quartz or a preset) / .delaySeconds; cron and delay exclude each other. */
+        JobSchedule jobSchedule(String type) {
+            String enabledKey = JobSchedule.key(type, "enabled");
+            String cronKey = JobSchedule.key(type, "cron");
+            String delayKey = JobSchedule.key(type, "delaySeconds");
+            boolean enabled = bool(enabledKey);
+            String cron = p.getProperty(cronKey, "").trim();
+            String delay = p.getProperty(delayKey, "").trim();
+            String quartzCron = "";
+            int delaySeconds = 0;
+            if (!cron.isEmpty() && !delay.isEmpty()) {
+                problem(cronKey, "set either " + cronKey + " or " + delayKey + ", not both");
+                return new JobSchedule(type, false, cron, "", 0);
+            }
+            if (!cron.isEmpty()) {
+                quartzCron = JobSchedule.PRESETS.getOrDefault(cron.toLowerCase(Locale.ROOT), cron);
+                try {
+                    CronExpression.validateExpression(quartzCron);
+                } catch (ParseException e) {
+                    problem(cronKey, "'" + cron + "' is not a Quartz cron expression (" + e.getMessage()
+                            + "); use 'seconds minutes hours day-of-month month day-of-week [year]', e.g. '0 0 2 * * ?',"
+                            + " or a preset: " + String.join(", ", JobSchedule.PRESETS.keySet().stream().sorted().toList()));
+                    quartzCron = "";
+                }
+            }
+            if (!delay.isEmpty()) {
+                delaySeconds = integer(delayKey, 1, 2_592_000);
+            }
+            if (enabled && cron.isEmpty() && delay.isEmpty()) {
+                problem(enabledKey, "is true but neither " + cronKey + " nor " + delayKey + " is set");
+            }
+            return new JobSchedule(type, enabled, cron, quartzCron, delaySeconds);
+        }
+
+        /** A sync.jobs.* key for a job type or setting that does not exist is a typo that would silently do nothing. */
+        void unknownJobKeys() {
+            for (String key : p.stringPropertyNames()) {
+                if (!key.startsWith("sync.jobs.")) {
+                    continue;
+                }
+                String rest = key.substring("sync.jobs.".length());
+                int dot = rest.lastIndexOf('.');
+                String type = dot < 0 ? rest : rest.substring(0, dot);
+                String setting = dot < 0 ? "" : rest.substring(dot + 1);
+                if (!JobSchedule.JOB_TYPES.contains(type) || !JobSchedule.SETTINGS.contains(setting)) {
+                    problem(key, "unknown job setting; job types: " + String.join(", ", JobSchedule.JOB_TYPES)
+                            + "; settings: " + String.join(", ", JobSchedule.SETTINGS));
+                }
             }
         }
 

@@ -18,6 +18,11 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobHistory;
+import org.dhis2.sync.job.JobMBeans;
+import org.dhis2.sync.job.JobOperations;
+import org.dhis2.sync.job.JobScheduleRoutes;
+import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
@@ -37,12 +42,17 @@ public final class Engine implements AutoCloseable {
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
     private final Main main;
+    private final JobScheduler jobScheduler;
+    private final JobMBeans jobMBeans;
     private volatile boolean closed;
 
-    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main) {
+    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main, JobScheduler jobScheduler,
+                   JobMBeans jobMBeans) {
         this.settings = settings;
         this.database = database;
         this.main = main;
+        this.jobScheduler = jobScheduler;
+        this.jobMBeans = jobMBeans;
     }
 
     /** Starts the engine; on failure everything started so far is stopped again. */
@@ -54,6 +64,12 @@ public final class Engine implements AutoCloseable {
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
         BookkeepingDatabase database = BookkeepingDatabase.open(settings);
         Main main = new Main();
+        JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
+        // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
+        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
+        JobOperations jobControl = new JobOperations(jobs, jobScheduler,
+                new JobHistory(database.dataSource(), "default"));
+        JobMBeans jobMBeans = new JobMBeans(jobControl);
         try {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", database.dataSource());
@@ -62,7 +78,10 @@ public final class Engine implements AutoCloseable {
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
-            main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
+            main.bind("jobs", jobs);
+            main.bind("jobScheduler", jobScheduler);
+            main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
+            main.bind("jobControl", jobControl);
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
@@ -86,14 +105,19 @@ public final class Engine implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
             }
+            jobControl.start(main.getCamelContext());
+            jobScheduler.start(main.getCamelContext());
+            jobMBeans.register();
         } catch (Exception e) {
+            jobMBeans.unregister();
+            jobScheduler.stop();
             stopQuietly(main);
             database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
                 settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
-        return new Engine(settings, database, main);
+        return new Engine(settings, database, main, jobScheduler, jobMBeans);
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
@@ -155,6 +179,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
+        jobMBeans.unregister();
+        jobScheduler.stop();
         stopQuietly(main);
         database.close();
         LOG.info("dhis2-sync stopped");
