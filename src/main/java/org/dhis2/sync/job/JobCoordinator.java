@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,7 +179,7 @@ public final class JobCoordinator {
 
     private JobRun insert(String jobType, String trigger) {
         String jobId = UUID.randomUUID().toString();
-        Instant started = Instant.now();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-insert"))) {
             s.setString(1, jobId);
