@@ -74,7 +74,8 @@ public final class CompleteRegistrationSync {
             for (Registration r : read(p)) {
                 total++;
                 AggregateBookkeeping.Known k = known.get(r.key());
-                if (k != null && r.fingerprint().equals(k.fingerprint()) && !"TO_UPDATE".equals(k.state())) {
+                if (k != null && r.fingerprint().equals(k.fingerprint()) && !"TO_UPDATE".equals(k.state())
+                        && !k.resendRequested()) {
                     t.skipped++;
                     continue;
                 }

@@ -49,6 +49,7 @@ public final class SyncSettings {
     private final int dbPoolSize;
     private final int managementPort;
     private final Path routesDir;
+    private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
 
     private SyncSettings(Properties p, boolean requireInstances) {
@@ -85,6 +86,7 @@ public final class SyncSettings {
         this.dbPoolSize = c.integer("sync.db.poolSize", 2, 200);
         this.managementPort = c.integer("sync.management.port", 0, 65535);
         this.routesDir = Path.of(c.required("sync.routes.dir"));
+        this.admin = c.adminCredentials();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         c.unknownJobKeys();
         c.throwIfAny();
@@ -206,6 +208,11 @@ public final class SyncSettings {
 
     public Path routesDir() {
         return routesDir;
+    }
+
+    /** Who may call the admin HTTP API (sync.admin.*); neither set means a generated token. */
+    public AdminCredentials admin() {
+        return admin;
     }
 
     /** The schedule of every known job type, in {@link JobSchedule#JOB_TYPES} order. */
@@ -380,6 +387,26 @@ public final class SyncSettings {
                 problem(name + ".username", "set " + name + ".username and " + name + ".password, or " + name + ".token");
             }
             return new Dhis2Connection(name, url, username, password, token);
+        }
+
+        AdminCredentials adminCredentials() {
+            String username = p.getProperty("sync.admin.username", "").trim();
+            String password = p.getProperty("sync.admin.password", "");
+            String token = p.getProperty("sync.admin.token", "").trim();
+            if (username.isEmpty() != password.isEmpty()) {
+                problem("sync.admin.username", "set both sync.admin.username and sync.admin.password, or neither");
+            }
+            if (username.contains(":")) {
+                problem("sync.admin.username", "must not contain ':' (HTTP Basic separates user and password with it)");
+            }
+            if (!token.isEmpty() && token.length() < AdminCredentials.MIN_TOKEN_LENGTH) {
+                problem("sync.admin.token", "is too short: at least " + AdminCredentials.MIN_TOKEN_LENGTH
+                        + " characters");
+            }
+            if (!token.isEmpty() && token.chars().anyMatch(Character::isWhitespace)) {
+                problem("sync.admin.token", "must not contain spaces");
+            }
+            return new AdminCredentials(username, password, token);
         }
 
         void throwIfAny() {

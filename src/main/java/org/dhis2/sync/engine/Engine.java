@@ -5,6 +5,11 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.dhis2.sync.admin.AdminAnswers;
+import org.dhis2.sync.admin.AdminAuthentication;
+import org.dhis2.sync.admin.AdminJobs;
+import org.dhis2.sync.admin.AdminQueries;
+import org.dhis2.sync.admin.ItemResend;
 import org.dhis2.sync.aggregate.AggregateBookkeeping;
 import org.dhis2.sync.aggregate.CompleteRegistrationSync;
 import org.dhis2.sync.aggregate.DataValueSync;
@@ -88,6 +93,13 @@ public final class Engine implements AutoCloseable {
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
+            // admin HTTP API (routes/admin-api*.camel.yaml)
+            main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),
+                    System.out));
+            main.bind("adminAnswers", new AdminAnswers());
+            main.bind("adminJobs", new AdminJobs());
+            main.bind("adminQueries", new AdminQueries(database.dataSource(), "default"));
+            main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
@@ -119,6 +131,9 @@ public final class Engine implements AutoCloseable {
         derived.put("camel.main.shutdownTimeout", "30");
         derived.put("camel.management.enabled", "true");
         derived.put("camel.management.port", String.valueOf(settings.managementPort()));
+        // the admin REST API runs on the main HTTP server; on the same port the management server shares it
+        derived.put("camel.server.enabled", "true");
+        derived.put("camel.server.port", String.valueOf(settings.managementPort()));
         derived.put("camel.management.healthCheckEnabled", "true");
         derived.put("camel.management.metricsEnabled", "true");
         derived.put("camel.metrics.enabled", "true");

@@ -64,6 +64,16 @@ public final class TrackerPushStage {
         String programsKey() {
             return "sync." + stage + ".programs";
         }
+
+        /** The stage's name in stage_watermark. */
+        public String stage() {
+            return stage;
+        }
+
+        /** The kind of object the stage pages through (nested objects travel with it). */
+        public TrackerType topType() {
+            return this == EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
+        }
     }
 
     /** The exchange variable holding the page a split branch sends. */
@@ -634,7 +644,7 @@ public final class TrackerPushStage {
     }
 
     private TrackerType topType() {
-        return mode == Mode.EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
+        return mode.topType();
     }
 
     private String idField() {
