@@ -71,20 +71,25 @@ public final class JobCoordinator {
         return run;
     }
 
+    /**
+     * Begins a run, unless this job or one that shares a stage with it (see {@link JobStages}) is running: then the
+     * trigger is refused with {@link JobAlreadyRunningException}.
+     */
     public JobRun begin(String jobType, String trigger) {
-        JobRun[] created = new JobRun[1];
-        JobRun current = running.compute(jobType, (type, inProgress) -> {
-            if (inProgress != null) {
-                return inProgress;
+        JobRun created;
+        synchronized (running) { // the check and the registration are one step across job types
+            Optional<String> blocking = JobStages.sharingStages(jobType, List.copyOf(running.keySet()));
+            if (blocking.isPresent()) {
+                JobRun other = running.get(blocking.get());
+                throw blocking.get().equals(jobType)
+                        ? new JobAlreadyRunningException(jobType, other.started())
+                        : new JobAlreadyRunningException(jobType, other.jobType(), other.started());
             }
-            created[0] = insert(type, trigger);
-            return created[0];
-        });
-        if (created[0] == null) {
-            throw new JobAlreadyRunningException(jobType, current.started());
+            created = insert(jobType, trigger);
+            running.put(jobType, created);
         }
-        LOG.info("{} started (run {}, trigger {})", jobType, created[0].jobId(), trigger);
-        return created[0];
+        LOG.info("{} started (run {}, trigger {})", jobType, created.jobId(), trigger);
+        return created;
     }
 
     /** Ends the exchange's run: FAILED when any stage reported a failure, else SUCCESS; persisted with its tree. */

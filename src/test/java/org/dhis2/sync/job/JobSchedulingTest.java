@@ -241,6 +241,11 @@ class JobSchedulingTest {
         assertThat(jmx.getAttribute(dataSync, "Running")).isEqualTo(true);
         assertThatThrownBy(() -> control.execute("DATA_SYNC", "MANUAL"))
                 .isInstanceOf(JobAlreadyRunningException.class).hasMessageContaining("still running since");
+        // META_DATA_SYNC pushes the same data values: refused while DATA_SYNC runs, and no run of it recorded
+        assertThatThrownBy(() -> control.execute("META_DATA_SYNC", "MANUAL"))
+                .isInstanceOf(JobAlreadyRunningException.class)
+                .hasMessageContaining("DATA_SYNC, which pushes the same data, is running since");
+        assertThat(runs(engine, "META_DATA_SYNC")).isEmpty();
         assertThatThrownBy(() -> control.execute("NO_SUCH_JOB", "MANUAL")).isInstanceOf(IllegalArgumentException.class);
         Run success = awaitEnd(engine, first);
         assertThat(success.status()).isEqualTo("SUCCESS");
