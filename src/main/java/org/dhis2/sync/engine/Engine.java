@@ -1,5 +1,8 @@
 package org.dhis2.sync.engine;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +19,9 @@ import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
+import org.dhis2.sync.observe.Dhis2HealthCheck;
+import org.dhis2.sync.observe.SecurityWarnings;
+import org.dhis2.sync.observe.SyncMetrics;
 import org.dhis2.sync.stage.AvailabilityCheck;
 import org.dhis2.sync.tracker.TrackerPushStage;
 import org.slf4j.Logger;
@@ -53,11 +59,18 @@ public final class Engine implements AutoCloseable {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", database.dataSource());
             main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
+            // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
+            Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
+            main.bind("dhis2LocalHealthCheck", new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
+            main.bind("dhis2CentralHealthCheck", new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            main.bind("metricsRegistry", meters);
+            SyncMetrics metrics = new SyncMetrics(meters, "default");
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
-            main.bind("jobs", new JobCoordinator(database.dataSource(), "default"));
+            main.bind("jobs", new JobCoordinator(database.dataSource(), "default", metrics::jobFinished));
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
@@ -74,6 +87,7 @@ public final class Engine implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
             }
+            SecurityWarnings.logAtStart(main.getCamelContext(), settings);
         } catch (Exception e) {
             stopQuietly(main);
             database.close();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.db.SqlFile;
@@ -35,10 +36,17 @@ public final class JobCoordinator {
     private final String syncPair;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
+    private final Consumer<JobRun> whenFinished;
 
     public JobCoordinator(DataSource dataSource, String syncPair) {
+        this(dataSource, syncPair, run -> { });
+    }
+
+    /** @param whenFinished told about every run once it has ended and been recorded (the metrics) */
+    public JobCoordinator(DataSource dataSource, String syncPair, Consumer<JobRun> whenFinished) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
+        this.whenFinished = whenFinished;
     }
 
     /** The job run a stage works for; a stage called outside a job is a wiring error in the routes. */
@@ -103,6 +111,11 @@ public final class JobCoordinator {
             lastFinished.put(run.jobType(), run);
         }
         LOG.info("{} {} (run {}): {}", run.jobType(), status, run.jobId(), run.summary());
+        try {
+            whenFinished.accept(run);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish the metrics of {} run {}: {}", run.jobType(), run.jobId(), e.toString());
+        }
         return status;
     }
 

@@ -58,6 +58,7 @@ public final class TrackerPass {
     int errors;
     int warnings;
     int unsettled;
+    int pagesFailed;
 
     TrackerPass(JobRun run, JobProgress.Process process, Instant lower, Instant upper, SkipSyncFields skipSync) {
         this.run = run;

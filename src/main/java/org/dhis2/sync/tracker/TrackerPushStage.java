@@ -23,6 +23,7 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
 import org.dhis2.sync.tracker.TrackerPass.Member;
@@ -41,18 +42,21 @@ public final class TrackerPushStage {
 
     /** Which tracker stage: anonymous events of event programs, or tracked entities with everything nested. */
     public enum Mode {
-        EVENTS("events", "Event programs data synchronization", "events", "program", "*,!relationships"),
-        TRACKED_ENTITIES("tracker", "Tracker programs data synchronization", "tracked entities",
+        EVENTS("events", "events", "Event programs data synchronization", "events", "program", "*,!relationships"),
+        TRACKED_ENTITIES("tracker", "trackedEntities", "Tracker programs data synchronization", "tracked entities",
                 "trackedEntityType", "*,enrollments[*,events[*]],relationships[*],!programOwners");
 
         final String stage;
+        /** The stage label of the metrics. */
+        final String metric;
         final String description;
         final String noun;
         final String scopeParam;
         final String fields;
 
-        Mode(String stage, String description, String noun, String scopeParam, String fields) {
+        Mode(String stage, String metric, String description, String noun, String scopeParam, String fields) {
             this.stage = stage;
+            this.metric = metric;
             this.description = description;
             this.noun = noun;
             this.scopeParam = scopeParam;
@@ -263,6 +267,7 @@ public final class TrackerPushStage {
                     pass.relationshipTimes.get(e.getKey()), false), List.of()));
             it.remove();
         }
+        pass.sent += units.size();
         if (pass.stage == null || pass.stage.isComplete()) {
             pass.stage = pass.process.startStage("Synchronizing relationships", 0,
                     JobProgress.FailurePolicy.SKIP_ITEM);
@@ -364,6 +369,7 @@ public final class TrackerPushStage {
         LOG.info("{} {} page {}: {}", mode.stage, pass.scopeIndex < pass.scopes.size()
                 ? pass.scopes.get(pass.scopeIndex) : "relationships", pass.pageNumber, summary);
         if (open > 0) {
+            pass.pagesFailed++;
             pass.pageItem.fail(summary);
         } else {
             pass.pageItem.complete(summary);
@@ -376,6 +382,7 @@ public final class TrackerPushStage {
         TrackerPass pass = pass(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        pass.pagesFailed++;
         if (pass.page == null) {
             // the export could not be read: the rest of this program/type waits for the next run
             pass.unsettledAt(pass.cursor);
@@ -415,6 +422,8 @@ public final class TrackerPushStage {
         }
         if (run != null) {
             run.recordFailure(mode.description + " failed: " + reason);
+            run.recordStage(pass == null ? StageOutcome.of(mode.metric, 0, 0, 0, 0, Instant.now(), false)
+                    : outcome(pass));
         }
         LOG.warn("{} failed: {}", mode.description, reason);
     }
@@ -446,11 +455,19 @@ public final class TrackerPushStage {
         } else {
             pass.process.fail(summary);
         }
+        pass.run.recordStage(outcome(pass));
         LOG.info("{}: {}; next window starts at {}", mode.description, summary,
                 pass.unsettledFromStart ? "the same place" : next);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The stage's numbers for the metrics; settled = confirmed by central (synced) or rejected as a conflict. */
+    private StageOutcome outcome(TrackerPass pass) {
+        return StageOutcome.of(mode.metric, pass.sent, pass.synced + pass.errors + pass.warnings,
+                pass.errors + pass.warnings, pass.pagesFailed, pass.process.getStartedTime(),
+                pass.process.getStatus() == JobProgress.Status.SUCCESS);
+    }
 
     private Unit addEvent(TrackerPass pass, ObjectNode event, Member self, ObjectNode deletes, ObjectNode upserts) {
         if (self.deleted()) {

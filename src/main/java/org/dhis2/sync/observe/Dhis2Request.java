@@ -1,0 +1,46 @@
+package org.dhis2.sync.observe;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.dhis2.sync.config.Dhis2Connection;
+import org.dhis2.sync.stage.AvailabilityCheck;
+import org.dhis2.sync.stage.AvailabilityCheck.Availability;
+
+/**
+ * One quick request to a DHIS2 instance through a route of routes/dhis2-checks.camel.yaml, judged like the
+ * availability check (DHIS2's messages): credentials are added by the HTTP client, never seen here.
+ */
+final class Dhis2Request {
+
+    /** The judgement, the answer's body when available, and the technical reason when there was no answer. */
+    record Answer(Availability availability, String body, String noAnswer) {
+    }
+
+    private Dhis2Request() {
+    }
+
+    static Answer send(CamelContext context, String route, Dhis2Connection connection) {
+        ProducerTemplate template = context.createProducerTemplate();
+        try {
+            Exchange exchange = template.send(route, e -> e.setVariable("dhis2Url", connection.url()));
+            String noAnswer = exchange.getVariable("dhis2NoAnswer", String.class);
+            if (exchange.getException() != null) {
+                noAnswer = exchange.getException().getClass().getSimpleName() + ": "
+                        + exchange.getException().getMessage();
+            }
+            if (noAnswer != null) {
+                return new Answer(AvailabilityCheck.unreachable(connection.name()), null, noAnswer);
+            }
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            return new Answer(AvailabilityCheck.judge(connection.name(), status == null ? 0 : status),
+                    exchange.getMessage().getBody(String.class), null);
+        } finally {
+            try {
+                template.stop();
+            } catch (Exception ignored) {
+                // a template that does not stop holds nothing worth reporting
+            }
+        }
+    }
+}
