@@ -21,7 +21,6 @@ import org.dhis2.sync.config.Dhis2Connection;
  */
 public final class Dhis2HealthCheck extends AbstractHealthCheck {
 
-    static final String ROUTE = "direct:dhis2HealthProbe";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One check's outcome and when it was made. */
@@ -68,7 +67,7 @@ public final class Dhis2HealthCheck extends AbstractHealthCheck {
     synchronized Probe probe() {
         Instant now = Instant.now();
         if (last == null || !now.isBefore(last.at().plus(cacheFor))) {
-            Dhis2Request.Answer answer = Dhis2Request.send(context.get(), ROUTE, connection);
+            Dhis2Request.Answer answer = Dhis2Request.get(context.get(), connection, "/api/system/info");
             last = new Probe(answer, answer.availability().available() ? version(answer.body()) : null, now);
         }
         return last;

@@ -8,7 +8,7 @@ import org.dhis2.sync.stage.AvailabilityCheck;
 import org.dhis2.sync.stage.AvailabilityCheck.Availability;
 
 /**
- * One quick request to a DHIS2 instance through a route of routes/dhis2-checks.camel.yaml, judged like the
+ * One quick GET to a DHIS2 instance through the route direct:dhis2QuickGet (routes/dhis2-checks.camel.yaml), judged like the
  * availability check (DHIS2's messages): credentials are added by the HTTP client, never seen here.
  */
 final class Dhis2Request {
@@ -17,13 +17,19 @@ final class Dhis2Request {
     record Answer(Availability availability, String body, String noAnswer) {
     }
 
+    private static final String ROUTE = "direct:dhis2QuickGet";
+
     private Dhis2Request() {
     }
 
-    static Answer send(CamelContext context, String route, Dhis2Connection connection) {
+    /** @param path the API path, e.g. {@code /api/system/info} */
+    static Answer get(CamelContext context, Dhis2Connection connection, String path) {
         ProducerTemplate template = context.createProducerTemplate();
         try {
-            Exchange exchange = template.send(route, e -> e.setVariable("dhis2Url", connection.url()));
+            Exchange exchange = template.send(ROUTE, e -> {
+                e.setVariable("dhis2Url", connection.url());
+                e.setVariable("dhis2Path", path);
+            });
             String noAnswer = exchange.getVariable("dhis2NoAnswer", String.class);
             if (exchange.getException() != null) {
                 noAnswer = exchange.getException().getClass().getSimpleName() + ": "

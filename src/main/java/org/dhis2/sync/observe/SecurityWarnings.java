@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecurityWarnings {
 
-    static final String ROUTE = "direct:dhis2UserAuthorities";
     private static final Logger LOG = LoggerFactory.getLogger(SecurityWarnings.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +47,7 @@ public final class SecurityWarnings {
     }
 
     private static void centralUserHasAll(CamelContext context, Dhis2Connection central) {
-        Dhis2Request.Answer answer = Dhis2Request.send(context, ROUTE, central);
+        Dhis2Request.Answer answer = Dhis2Request.get(context, central, "/api/me");
         if (!answer.availability().available()) {
             LOG.info("Could not check the central user's authorities (central /api/me: {}{}); checked again at the "
                     + "next start", answer.availability().message(),
