@@ -40,6 +40,7 @@ public final class Dhis2HealthCheck extends AbstractHealthCheck {
         this.context = context;
     }
 
+    /** Camel's default too; said here because it is a decision (see the class comment), not an accident. */
     @Override
     public boolean isLiveness() {
         return false;
@@ -54,7 +55,7 @@ public final class Dhis2HealthCheck extends AbstractHealthCheck {
         builder.detail("httpStatus", a.statusCode());
         if (a.available()) {
             builder.detail("version", p.version());
-            builder.message("DHIS2 " + p.version() + " at " + connection.url() + ": " + a.message());
+            builder.message("DHIS2 " + p.version() + ": " + a.message());
             builder.up();
         } else {
             builder.message("The " + connection.name() + " DHIS2 is unavailable: " + a.message()
