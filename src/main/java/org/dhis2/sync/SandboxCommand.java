@@ -14,6 +14,7 @@ import org.dhis2.sync.config.ConfigException;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.EngineStartException;
+import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.SandboxGenerator;
@@ -134,8 +135,7 @@ final class SandboxCommand {
     }
 
     private static boolean hasJob(Engine engine, String jobType) {
-        return engine.context().getRoutes().stream()
-                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://job." + jobType));
+        return JobScheduler.hasJobRoute(engine.context(), jobType);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

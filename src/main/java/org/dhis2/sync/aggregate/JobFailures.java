@@ -15,12 +15,10 @@ public final class JobFailures {
     }
 
     public static void record(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        JobRun run = JobCoordinator.currentRun(exchange, "JobFailures.record");
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = e == null ? "unknown failure" : e.getMessage();
-        if (run != null) {
-            run.recordFailure(reason);
-        }
-        LOG.warn("{} failed: {}", run == null ? "A job" : run.jobType(), reason);
+        run.recordFailure(reason);
+        LOG.warn("{} failed: {}", run.jobType(), reason);
     }
 }

@@ -16,6 +16,11 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobHistory;
+import org.dhis2.sync.job.JobMBeans;
+import org.dhis2.sync.job.JobOperations;
+import org.dhis2.sync.job.JobScheduleRoutes;
+import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
@@ -38,12 +43,17 @@ public final class Engine implements AutoCloseable {
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
     private final Main main;
+    private final JobScheduler jobScheduler;
+    private final JobMBeans jobMBeans;
     private volatile boolean closed;
 
-    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main) {
+    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main, JobScheduler jobScheduler,
+                   JobMBeans jobMBeans) {
         this.settings = settings;
         this.database = database;
         this.main = main;
+        this.jobScheduler = jobScheduler;
+        this.jobMBeans = jobMBeans;
     }
 
     /** Starts the engine; on failure everything started so far is stopped again. */
@@ -55,22 +65,33 @@ public final class Engine implements AutoCloseable {
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
         BookkeepingDatabase database = BookkeepingDatabase.open(settings);
         Main main = new Main();
+        JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
+        // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
+        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
+        JobOperations jobControl = new JobOperations(jobs, jobScheduler,
+                new JobHistory(database.dataSource(), "default"));
+        JobMBeans jobMBeans = new JobMBeans(jobControl);
         try {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", database.dataSource());
             main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
             // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
             Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
-            main.bind("dhis2LocalHealthCheck", new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
-            main.bind("dhis2CentralHealthCheck", new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
+            main.bind("dhis2LocalHealthCheck",
+                    new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
+            main.bind("dhis2CentralHealthCheck",
+                    new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             main.bind("metricsRegistry", meters);
-            SyncMetrics metrics = new SyncMetrics(meters, "default");
+            jobs.onFinish(new SyncMetrics(meters, "default")::jobFinished);
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
-            main.bind("jobs", new JobCoordinator(database.dataSource(), "default", metrics::jobFinished));
+            main.bind("jobs", jobs);
+            main.bind("jobScheduler", jobScheduler);
+            main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
+            main.bind("jobControl", jobControl);
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
@@ -87,15 +108,20 @@ public final class Engine implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
             }
+            jobControl.start(main.getCamelContext());
+            jobScheduler.start(main.getCamelContext());
+            jobMBeans.register();
             SecurityWarnings.logAtStart(main.getCamelContext(), settings);
         } catch (Exception e) {
+            jobMBeans.unregister();
+            jobScheduler.stop();
             stopQuietly(main);
             database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
                 settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
-        return new Engine(settings, database, main);
+        return new Engine(settings, database, main, jobScheduler, jobMBeans);
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
@@ -123,6 +149,9 @@ public final class Engine implements AutoCloseable {
                 settings.properties().getProperty("dhis2.http.connectTimeoutMillis"));
         derived.put("camel.component.http.responseTimeout",
                 settings.properties().getProperty("dhis2.http.responseTimeoutMillis"));
+        // thread pools of the parallel page senders (split executorService in events/tracker routes)
+        senders(derived, "eventSenders", settings.eventsParallelism());
+        senders(derived, "trackerSenders", settings.trackerParallelism());
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
         derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
@@ -134,6 +163,15 @@ public final class Engine implements AutoCloseable {
             }
         });
         return props;
+    }
+
+    /** A thread pool profile of exactly {@code threads} threads (a batch never holds more pages than that). */
+    private static void senders(Map<String, String> props, String id, int threads) {
+        String prefix = "camel.threadpool.config[" + id + "].";
+        props.put(prefix + "id", id);
+        props.put(prefix + "poolSize", String.valueOf(threads));
+        props.put(prefix + "maxPoolSize", String.valueOf(threads));
+        props.put(prefix + "maxQueueSize", "-1");
     }
 
     public CamelContext context() {
@@ -154,6 +192,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
+        jobMBeans.unregister();
+        jobScheduler.stop();
         stopQuietly(main);
         database.close();
         LOG.info("dhis2-sync stopped");

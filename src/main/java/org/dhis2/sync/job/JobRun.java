@@ -1,6 +1,7 @@
 package org.dhis2.sync.job;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -89,7 +90,7 @@ public final class JobRun {
     /** Decides the final status from what the stages reported. */
     Status finish() {
         status = hasFailed() ? Status.FAILED : Status.SUCCESS;
-        finished = Instant.now();
+        finished = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         return status;
     }
 

@@ -42,10 +42,7 @@ public final class MetadataVersionSync {
 
     /** Starts the comparison process: "Getting current version". */
     public void begin(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        if (run == null) {
-            throw new IllegalStateException("direct:stage.metadataVersions runs inside a job (no job run on the exchange)");
-        }
+        JobRun run = JobCoordinator.currentRun(exchange, "direct:stage.metadataVersions");
         MetadataSyncState state = new MetadataSyncState(run);
         state.comparison = run.progress().startProcess("Starting Metadata version comparison");
         state.stage = state.comparison.startStage("Getting current version", 0, JobProgress.FailurePolicy.FAIL);
@@ -246,7 +243,7 @@ public final class MetadataVersionSync {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String message = e == null ? "unknown failure" : e.getMessage() == null ? e.toString() : e.getMessage();
         MetadataSyncState state = exchange.getVariable(MetadataSyncState.VARIABLE, MetadataSyncState.class);
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        JobRun run = JobCoordinator.currentRun(exchange, "direct:stage.metadataVersions");
         String category;
         RemoteVersion version = null;
         if (e instanceof MetadataSyncException mse) {
@@ -274,10 +271,8 @@ public final class MetadataVersionSync {
         if (state != null && state.comparison != null) {
             report(state, version == null ? 0 : 1, false);
         }
-        if (run != null) {
-            run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
-                    : "Metadata sync failed at " + version.name()) + ": " + message);
-        }
+        run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
+                : "Metadata sync failed at " + version.name()) + ": " + message);
         StringBuilder body = new StringBuilder("Metadata synchronization failed.\n\nCategory: ").append(category);
         if (version != null) {
             body.append("\nVersion: ").append(version.name()).append(" (").append(version.type()).append(")");
@@ -293,13 +288,11 @@ public final class MetadataVersionSync {
 
     /** A push stage recorded a failure: metadata is not pulled; the failure mail names the data push. */
     public void dataPushFailed(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        String failures = run == null ? "" : String.join("; ", run.failures());
+        JobRun run = JobCoordinator.currentRun(exchange, "META_DATA_SYNC");
+        String failures = String.join("; ", run.failures());
         String message = "Metadata was not synchronized because the data push did not complete"
                 + (failures.isEmpty() ? "." : ": " + failures);
-        if (run != null) {
-            run.progress().startProcess("Starting Metadata version comparison").fail(message);
-        }
+        run.progress().startProcess("Starting Metadata version comparison").fail(message);
         exchange.setVariable(MAIL_SUBJECT, FAILURE_SUBJECT);
         exchange.setVariable(MAIL_BODY, "Metadata synchronization failed.\n\nCategory: data push\nMessage: "
                 + message + "\n");
