@@ -48,6 +48,8 @@ public final class SyncSettings {
     private final int embeddedPort;
     private final int dbPoolSize;
     private final int managementPort;
+    private final int healthCacheSeconds;
+    private final int healthTimeoutMillis;
     private final Path routesDir;
     private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
@@ -85,6 +87,8 @@ public final class SyncSettings {
         this.embeddedPort = c.integer("sync.db.embedded.port", 0, 65535);
         this.dbPoolSize = c.integer("sync.db.poolSize", 2, 200);
         this.managementPort = c.integer("sync.management.port", 0, 65535);
+        this.healthCacheSeconds = c.integer("sync.health.dhis2.cacheSeconds", 0, 3600);
+        this.healthTimeoutMillis = c.integer("sync.health.dhis2.timeoutMillis", 100, 60_000);
         this.routesDir = Path.of(c.required("sync.routes.dir"));
         this.admin = c.adminCredentials();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
@@ -204,6 +208,16 @@ public final class SyncSettings {
 
     public int managementPort() {
         return managementPort;
+    }
+
+    /** How long /observe/health reuses a DHIS2 instance's last check (sync.health.dhis2.cacheSeconds). */
+    public int healthCacheSeconds() {
+        return healthCacheSeconds;
+    }
+
+    /** Connect and answer timeout of the health and start-up checks of DHIS2 (sync.health.dhis2.timeoutMillis). */
+    public int healthTimeoutMillis() {
+        return healthTimeoutMillis;
     }
 
     public Path routesDir() {

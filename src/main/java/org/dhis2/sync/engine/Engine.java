@@ -1,5 +1,8 @@
 package org.dhis2.sync.engine;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +29,9 @@ import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
+import org.dhis2.sync.observe.Dhis2HealthCheck;
+import org.dhis2.sync.observe.SecurityWarnings;
+import org.dhis2.sync.observe.SyncMetrics;
 import org.dhis2.sync.stage.AvailabilityCheck;
 import org.dhis2.sync.tracker.TrackerPushStage;
 import org.slf4j.Logger;
@@ -74,6 +80,15 @@ public final class Engine implements AutoCloseable {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", database.dataSource());
             main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
+            // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
+            Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
+            main.bind("dhis2LocalHealthCheck",
+                    new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
+            main.bind("dhis2CentralHealthCheck",
+                    new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            main.bind("metricsRegistry", meters);
+            jobs.onFinish(new SyncMetrics(meters, "default")::jobFinished);
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
@@ -108,6 +123,7 @@ public final class Engine implements AutoCloseable {
             jobControl.start(main.getCamelContext());
             jobScheduler.start(main.getCamelContext());
             jobMBeans.register();
+            SecurityWarnings.logAtStart(main.getCamelContext(), settings);
         } catch (Exception e) {
             jobMBeans.unregister();
             jobScheduler.stop();

@@ -20,6 +20,7 @@ public final class JobRun {
     private final Instant started;
     private final JobProgress progress;
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<StageOutcome> stageOutcomes = new CopyOnWriteArrayList<>();
     private volatile Status status = Status.RUNNING;
     private volatile Instant finished;
 
@@ -63,6 +64,15 @@ public final class JobRun {
 
     public List<String> failures() {
         return List.copyOf(failures);
+    }
+
+    /** A stage ended: its numbers, published as metrics when the run ends. */
+    public void recordStage(StageOutcome outcome) {
+        stageOutcomes.add(outcome);
+    }
+
+    public List<StageOutcome> stageOutcomes() {
+        return List.copyOf(stageOutcomes);
     }
 
     public boolean hasFailed() {

@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataVersionSync {
 
+    /** The stage label of the metrics. */
+    public static final String STAGE = "metadataVersions";
     public static final String MAIL_SUBJECT = "mailSubject";
     public static final String MAIL_BODY = "mailBody";
     static final String SUCCESS_SUBJECT = "Success Notification: Metadata Synchronization";
@@ -223,6 +226,13 @@ public final class MetadataVersionSync {
         if (state.synchronization != null) {
             state.synchronization.complete(state.imported + " metadata version(s) imported");
         }
+        report(state, 0, true);
+    }
+
+    /** The pull's numbers for the metrics: versions sent to the local import, imported, failed. */
+    private static void report(MetadataSyncState state, int failedVersions, boolean succeeded) {
+        state.run.recordStage(StageOutcome.of(STAGE, state.imported + failedVersions, state.imported, 0,
+                failedVersions, state.comparison.getStartedTime(), succeeded));
     }
 
     /**
@@ -257,6 +267,9 @@ public final class MetadataVersionSync {
         String report = state != null && state.lastJudgement != null ? state.lastJudgement.report().toString() : null;
         if (version != null) {
             bookkeeping.recordFailed(version, Instant.now(), message, report);
+        }
+        if (state != null && state.comparison != null) {
+            report(state, version == null ? 0 : 1, false);
         }
         run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
                 : "Metadata sync failed at " + version.name()) + ": " + message);

@@ -85,6 +85,7 @@ public final class TrackerPass {
     int errors;
     int warnings;
     int unsettled;
+    int pagesFailed;
 
     TrackerPass(JobRun run, JobProgress.Process process, Instant lower, Instant upper, SkipSyncFields skipSync) {
         this.run = run;
@@ -94,12 +95,20 @@ public final class TrackerPass {
         this.skipSync = skipSync;
     }
 
-    /** Adds a settled page's counts (pages settle on several threads). */
+    /** Adds a settled page's counts (pages settle on several threads); a page with unsettled objects failed. */
     synchronized void count(int synced, int errors, int warnings, int unsettled) {
         this.synced += synced;
         this.errors += errors;
         this.warnings += warnings;
         this.unsettled += unsettled;
+        if (unsettled > 0) {
+            pagesFailed++;
+        }
+    }
+
+    /** A page of the local export could not be read. */
+    synchronized void readFailed() {
+        pagesFailed++;
     }
 
     synchronized void unsettledAt(Instant at) {

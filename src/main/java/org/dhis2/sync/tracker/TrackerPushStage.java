@@ -23,6 +23,7 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
 import org.dhis2.sync.tracker.TrackerPass.Member;
@@ -42,19 +43,22 @@ public final class TrackerPushStage {
 
     /** Which tracker stage: anonymous events of event programs, or tracked entities with everything nested. */
     public enum Mode {
-        EVENTS("events", "Event programs data synchronization", "events", "WITHOUT_REGISTRATION",
+        EVENTS("events", "events", "Event programs data synchronization", "events", "WITHOUT_REGISTRATION",
                 "*,!relationships"),
-        TRACKED_ENTITIES("tracker", "Tracker programs data synchronization", "tracked entities",
+        TRACKED_ENTITIES("tracker", "trackedEntities", "Tracker programs data synchronization", "tracked entities",
                 "WITH_REGISTRATION", "*,enrollments[*,events[*]],relationships[*],!programOwners");
 
         final String stage;
+        /** The stage label of the metrics. */
+        final String metric;
         final String description;
         final String noun;
         final String programType;
         final String fields;
 
-        Mode(String stage, String description, String noun, String programType, String fields) {
+        Mode(String stage, String metric, String description, String noun, String programType, String fields) {
             this.stage = stage;
+            this.metric = metric;
             this.description = description;
             this.noun = noun;
             this.programType = programType;
@@ -310,6 +314,7 @@ public final class TrackerPushStage {
                     JobProgress.FailurePolicy.SKIP_ITEM);
             pass.pageNumber = 0;
         }
+        pass.sent += units.size();
         pass.pageNumber++;
         JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size()
                 + " relationships");
@@ -440,6 +445,7 @@ public final class TrackerPushStage {
         TrackerPass pass = pass(exchange);
         String reason = caught(exchange);
         pass.unsettledAt(pass.cursor);
+        pass.readFailed();
         pass.scopeDone = true;
         if (pass.stage != null) {
             pass.stage.fail("Reading the local export failed: " + reason);
@@ -472,6 +478,8 @@ public final class TrackerPushStage {
         TrackerPass pass = exchange.getVariable(TrackerPass.VARIABLE, TrackerPass.class);
         (pass != null ? pass.process : run.progress().startProcess(mode.description)).fail(reason);
         run.recordFailure(mode.description + " failed: " + reason);
+        run.recordStage(pass == null ? StageOutcome.of(mode.metric, 0, 0, 0, 0, Instant.now(), false)
+                : outcome(pass));
         LOG.warn("{} failed: {}", mode.description, reason);
     }
 
@@ -503,11 +511,19 @@ public final class TrackerPushStage {
         } else {
             pass.process.fail(summary);
         }
+        pass.run.recordStage(outcome(pass));
         LOG.info("{}: {}; next window starts at {}", mode.description, summary,
                 pass.unsettledFromStart ? "the same place" : next);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The stage's numbers for the metrics; settled = confirmed by central (synced) or rejected as a conflict. */
+    private StageOutcome outcome(TrackerPass pass) {
+        return StageOutcome.of(mode.metric, pass.sent, pass.synced + pass.errors + pass.warnings,
+                pass.errors + pass.warnings, pass.pagesFailed, pass.process.getStartedTime(),
+                pass.process.getStatus() == JobProgress.Status.SUCCESS);
+    }
 
     private Unit addEvent(TrackerPass pass, ObjectNode event, Member self, ObjectNode deletes, ObjectNode upserts) {
         if (self.deleted()) {

@@ -2,13 +2,16 @@ package org.dhis2.sync.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Fault;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** EVENT_PROGRAMS_DATA_SYNC end to end: a 2.40 local pushing to a 2.42 central over real HTTP. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventProgramsSyncTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path temp;
@@ -63,7 +68,7 @@ class EventProgramsSyncTest {
 
     @Test
     @Order(1)
-    void firstRunPushesEventsWithoutSkipSyncValuesAndSecondRunSendsNothing() {
+    void firstRunPushesEventsWithoutSkipSyncValuesAndSecondRunSendsNothing() throws Exception {
         JobRun first = run();
         assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(events(pair.central(), false)).isEqualTo(events(pair.local(), false)).isNotEmpty();
@@ -83,6 +88,25 @@ class EventProgramsSyncTest {
         JobRun second = run();
         assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(pair.central().requests().count("POST", "/api/tracker")).isEqualTo(posts);
+
+        // /observe/metrics: every event central received was counted once, as sent and settled, in two stage runs
+        Set<String> received = new HashSet<>();
+        pair.central().requests().matching("POST", "/api/tracker").forEach(r -> {
+            try {
+                JSON.readTree(r.bodyText()).path("events").forEach(e -> received.add(e.path("event").asText()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String metrics = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_objects_sent_total", "stage", "events"))
+                .isEqualTo(received.size()).isPositive();
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_objects_settled_total", "stage", "events"))
+                .isEqualTo(received.size());
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_stage_duration_seconds_count", "stage", "events"))
+                .isEqualTo(2);
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_job_runs_total", "job", "EVENT_PROGRAMS_DATA_SYNC",
+                "status", "SUCCESS")).isEqualTo(2);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.GeneratorSpec;
@@ -150,6 +151,11 @@ class TrackerProgramsSyncTest {
     }
 
     /** Sets an attribute value on local, as a user editing the tracked entity would. */
+    static double trackerDelta(String before, String after, String name) {
+        return ManagementEndpoints.metric(after, name, "stage", "trackedEntities")
+                - ManagementEndpoints.metric(before, name, "stage", "trackedEntities");
+    }
+
     static void edit(String te, String attribute, String value) {
         var body = pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().toJson();
         for (var a : body.path("attributes")) {
@@ -210,10 +216,16 @@ class TrackerProgramsSyncTest {
         // central imports the page, then the answer is spoiled (200 with a body that is not JSON)
         pair.central().faults().on("POST", "/api/tracker").requests(1)
                 .fail(org.dhis2.sync.sandbox.Fault.malformedBody());
+        String metricsBefore = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
         JobRun faulty = run();
         pair.central().faults().clear();
         assertThat(faulty.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(faulty.summary()).contains("not confirmed").contains("import report could not be read");
+        // /observe/metrics: one failed page, its 3 tracked entities sent but not settled
+        String metrics = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
+        assertThat(trackerDelta(metricsBefore, metrics, "dhis2sync_pages_failed_total")).isEqualTo(1);
+        assertThat(trackerDelta(metricsBefore, metrics, "dhis2sync_objects_sent_total")
+                - trackerDelta(metricsBefore, metrics, "dhis2sync_objects_settled_total")).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             assertThat(state("TRACKED_ENTITY", tes[i])).isIn("TO_UPDATE", "TO_POST");
         }
