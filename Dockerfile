@@ -20,7 +20,8 @@ USER dhis2sync
 # data/pg: embedded PostgreSQL (when sync.db.url is empty); mount config/ and routes/ to change them without a rebuild
 VOLUME ["/opt/dhis2-sync/data"]
 EXPOSE 8080
+# liveness only: an unreachable DHIS2 (normal at an offline field site) is a readiness matter, not a reason to restart
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/observe/health || exit 1
+  CMD curl -fsS http://127.0.0.1:8080/observe/health/live || exit 1
 ENTRYPOINT ["java", "-jar", "dhis2-sync.jar"]
 CMD ["run", "--config", "config/application.properties"]

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
+import org.dhis2.sync.config.AdminCredentials;
 import org.dhis2.sync.config.ConfigException;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.EngineStartException;
+import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.SandboxGenerator;
@@ -107,11 +109,26 @@ final class SandboxCommand {
             int port = engine.settings().managementPort();
             out.printf("Engine: health http://127.0.0.1:%d/observe/health, metrics http://127.0.0.1:%d/observe/metrics%n",
                     port, port);
+            out.printf("Admin API: http://127.0.0.1:%d/api (jobs, jobs/{jobType}/execute, jobs/{jobType}/runs, "
+                    + "scheduling/completed/{jobType}, sync/conflicts, sync/items, sync/items/{kind}/{uid}/resend)%n",
+                    port);
+            out.println("  authenticate with " + howToAuthenticate(engine.settings().admin()));
             return new Started(pair, engine);
         } catch (IOException | RuntimeException e) {
             pair.close();
             throw e;
         }
+    }
+
+    /** How to call the admin API, without showing a configured secret. */
+    static String howToAuthenticate(AdminCredentials admin) {
+        if (admin.none()) {
+            return "the generated token shown above: Authorization: Bearer <token>";
+        }
+        String basic = admin.hasBasic() ? "HTTP Basic as user " + admin.username() + " (password: sync.admin.password)"
+                : "";
+        String token = admin.hasToken() ? "Authorization: Bearer <sync.admin.token>" : "";
+        return basic.isEmpty() ? token : token.isEmpty() ? basic : basic + ", or " + token;
     }
 
     static void runJobsOnce(Engine engine, PrintStream out) {
@@ -134,8 +151,7 @@ final class SandboxCommand {
     }
 
     private static boolean hasJob(Engine engine, String jobType) {
-        return engine.context().getRoutes().stream()
-                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://job." + jobType));
+        return JobScheduler.hasJobRoute(engine.context(), jobType);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

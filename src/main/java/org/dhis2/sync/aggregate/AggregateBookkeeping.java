@@ -29,8 +29,8 @@ public final class AggregateBookkeeping {
                               String severity) {
     }
 
-    /** What the bookkeeping knows of one object. */
-    public record Known(Instant lastUpdated, String fingerprint, String state) {
+    /** What the bookkeeping knows of one object; resendRequested: an operator asked to send it again. */
+    public record Known(Instant lastUpdated, String fingerprint, String state, boolean resendRequested) {
     }
 
     private final DataSource dataSource;
@@ -75,7 +75,11 @@ public final class AggregateBookkeeping {
         }
     }
 
-    /** Objects of a kind whose last change central rejected (state ERROR/WARNING): uid → that change's time. */
+    /**
+     * Objects of a kind whose last change central rejected (state ERROR/WARNING): uid → that change's time. An object
+     * an operator asked to re-send is listed with the time {@link Instant#EPOCH}, which matches no change, so it is sent
+     * (and its new state recorded) even when unchanged.
+     */
     public Map<String, Instant> openConflicts(String kind) {
         Map<String, Instant> open = new HashMap<>();
         try (Connection c = dataSource.getConnection();
@@ -85,7 +89,7 @@ public final class AggregateBookkeeping {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Timestamp t = rs.getTimestamp(2);
-                    open.put(rs.getString(1), t == null ? Instant.EPOCH : t.toInstant());
+                    open.put(rs.getString(1), t == null || rs.getBoolean(3) ? Instant.EPOCH : t.toInstant());
                 }
             }
             return open;
@@ -105,7 +109,7 @@ public final class AggregateBookkeeping {
                 while (rs.next()) {
                     Timestamp t = rs.getTimestamp(2);
                     items.put(rs.getString(1), new Known(t == null ? null : t.toInstant(), rs.getString(3),
-                            rs.getString(4)));
+                            rs.getString(4), rs.getBoolean(5)));
                 }
             }
             return items;

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CompleteRegistrationSync {
 
+    public static final String STAGE = "completeRegistrations";
     public static final String KIND = "completeRegistration";
     static final String TALLY = "dhis2sync.registrations";
     static final String PAGE = "dhis2sync.registrationPage";
@@ -74,7 +75,8 @@ public final class CompleteRegistrationSync {
             for (Registration r : read(p)) {
                 total++;
                 AggregateBookkeeping.Known k = known.get(r.key());
-                if (k != null && r.fingerprint().equals(k.fingerprint()) && !"TO_UPDATE".equals(k.state())) {
+                if (k != null && r.fingerprint().equals(k.fingerprint()) && !"TO_UPDATE".equals(k.state())
+                        && !k.resendRequested()) {
                     t.skipped++;
                     continue;
                 }
@@ -172,6 +174,7 @@ public final class CompleteRegistrationSync {
             t.process.complete(t.sent == 0 ? "Skipping completeness synchronization, no new or updated data"
                     : NAME + " is done. " + counts);
             LOG.info("{} done: {}", NAME, counts);
+            t.report(STAGE, true);
             return;
         }
         String reason = NAME + " failed: " + t.unsettledValues + " of " + t.sent
@@ -181,6 +184,7 @@ public final class CompleteRegistrationSync {
         t.pagesStage.fail(reason);
         t.process.fail(reason);
         t.run.recordFailure(reason);
+        t.report(STAGE, false);
         LOG.warn(reason);
     }
 
@@ -195,6 +199,7 @@ public final class CompleteRegistrationSync {
         }
         t.process.fail(reason);
         t.run.recordFailure(reason);
+        t.report(STAGE, false);
         LOG.warn(reason);
     }
 

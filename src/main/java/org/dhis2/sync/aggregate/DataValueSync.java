@@ -198,6 +198,7 @@ public final class DataValueSync {
                     ? "Skipping synchronization, no new or updated DataValues"
                     : "SUCCESS! " + NAME + " job is done. " + counts);
             LOG.info("{} done: {}; watermark {}", NAME, counts, t.serverNow.format(mark));
+            t.report(STAGE, true);
             return t.process.getSummary();
         }
         String reason = NAME + " failed. Not all pages were synchronised successfully: " + t.unsettledValues
@@ -206,6 +207,7 @@ public final class DataValueSync {
         t.pagesStage.fail(reason);
         t.process.fail(reason);
         t.run.recordFailure(reason);
+        t.report(STAGE, false);
         LOG.warn("{}; watermark kept at {}", reason, t.serverNow.format(mark));
         return reason;
     }
@@ -222,6 +224,7 @@ public final class DataValueSync {
         }
         t.process.fail(reason);
         t.run.recordFailure(reason);
+        t.report(STAGE, false);
         LOG.warn(reason);
     }
 

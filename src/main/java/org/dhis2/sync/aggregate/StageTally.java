@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 
 /**
  * What one run of an aggregate stage has done so far: its window on the local server's clock, its progress nodes,
@@ -49,6 +50,12 @@ public final class StageTally {
         if (unsettledReasons.size() < 5) {
             unsettledReasons.add("page " + page + ": " + reason);
         }
+    }
+
+    /** The stage ended: its numbers go to the run (and from there to the metrics). */
+    void report(String stage, boolean succeeded) {
+        run.recordStage(StageOutcome.of(stage, sent, sent - unsettledValues, conflicts, unsettledPages.size(),
+                process.getStartedTime(), succeeded));
     }
 
     String counts() {

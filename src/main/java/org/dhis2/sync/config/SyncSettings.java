@@ -2,6 +2,7 @@ package org.dhis2.sync.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -9,9 +10,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.quartz.CronExpression;
 
 /**
  * The engine's settings, checked once at start-up. Every problem is reported with its key, all at once; values of
@@ -27,6 +32,9 @@ public final class SyncSettings {
     private final int eventsPageSize;
     private final int trackerPageSize;
     private final int trackerParallelism;
+    private final int eventsParallelism;
+    private final List<String> eventsPrograms;
+    private final List<String> trackerPrograms;
     private final Optional<Instant> skipChangedBefore;
     private final int retryAttempts;
     private final long retryDelayMillis;
@@ -40,7 +48,11 @@ public final class SyncSettings {
     private final int embeddedPort;
     private final int dbPoolSize;
     private final int managementPort;
+    private final int healthCacheSeconds;
+    private final int healthTimeoutMillis;
     private final Path routesDir;
+    private final AdminCredentials admin;
+    private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -52,7 +64,10 @@ public final class SyncSettings {
         this.completeRegistrationsPageSize = c.integer("sync.completeRegistrations.pageSize", 50, 30000);
         this.eventsPageSize = c.integer("sync.events.pageSize", 5, 200);
         this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
-        this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 32);
+        this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 16);
+        this.eventsParallelism = c.integer("sync.events.parallelism", 1, 16);
+        this.eventsPrograms = c.uids("sync.events.programs");
+        this.trackerPrograms = c.uids("sync.tracker.programs");
         this.skipChangedBefore = c.instant("sync.skipChangedBefore");
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
@@ -72,7 +87,12 @@ public final class SyncSettings {
         this.embeddedPort = c.integer("sync.db.embedded.port", 0, 65535);
         this.dbPoolSize = c.integer("sync.db.poolSize", 2, 200);
         this.managementPort = c.integer("sync.management.port", 0, 65535);
+        this.healthCacheSeconds = c.integer("sync.health.dhis2.cacheSeconds", 0, 3600);
+        this.healthTimeoutMillis = c.integer("sync.health.dhis2.timeoutMillis", 100, 60_000);
         this.routesDir = Path.of(c.required("sync.routes.dir"));
+        this.admin = c.adminCredentials();
+        JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
+        c.unknownJobKeys();
         c.throwIfAny();
     }
 
@@ -116,6 +136,20 @@ public final class SyncSettings {
 
     public int trackerParallelism() {
         return trackerParallelism;
+    }
+
+    public int eventsParallelism() {
+        return eventsParallelism;
+    }
+
+    /** Configured event programs; empty = every event program of the local instance. */
+    public List<String> eventsPrograms() {
+        return eventsPrograms;
+    }
+
+    /** Configured tracker programs; empty = every tracked entity type of the local instance. */
+    public List<String> trackerPrograms() {
+        return trackerPrograms;
     }
 
     public Optional<Instant> skipChangedBefore() {
@@ -176,8 +210,28 @@ public final class SyncSettings {
         return managementPort;
     }
 
+    /** How long /observe/health reuses a DHIS2 instance's last check (sync.health.dhis2.cacheSeconds). */
+    public int healthCacheSeconds() {
+        return healthCacheSeconds;
+    }
+
+    /** Connect and answer timeout of the health and start-up checks of DHIS2 (sync.health.dhis2.timeoutMillis). */
+    public int healthTimeoutMillis() {
+        return healthTimeoutMillis;
+    }
+
     public Path routesDir() {
         return routesDir;
+    }
+
+    /** Who may call the admin HTTP API (sync.admin.*); neither set means a generated token. */
+    public AdminCredentials admin() {
+        return admin;
+    }
+
+    /** The schedule of every known job type, in {@link JobSchedule#JOB_TYPES} order. */
+    public List<JobSchedule> jobSchedules() {
+        return List.copyOf(jobSchedules.values());
     }
 
     /** Collects problems with key names; a secret's value is never echoed. */
@@ -219,6 +273,23 @@ public final class SyncSettings {
             }
         }
 
+        /** Comma-separated DHIS2 UIDs (a letter, then 10 letters or digits); empty = none. */
+        List<String> uids(String key) {
+            List<String> uids = new ArrayList<>();
+            for (String part : p.getProperty(key, "").split(",")) {
+                String uid = part.trim();
+                if (uid.isEmpty()) {
+                    continue;
+                }
+                if (!uid.matches("[A-Za-z][A-Za-z0-9]{10}")) {
+                    problem(key, "'" + uid + "' is not a DHIS2 UID (a letter followed by 10 letters or digits)");
+                } else if (!uids.contains(uid)) {
+                    uids.add(uid);
+                }
+            }
+            return List.copyOf(uids);
+        }
+
         boolean bool(String key) {
             String v = p.getProperty(key, "false").trim();
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -244,6 +315,57 @@ public final class SyncSettings {
             } catch (DateTimeParseException e) {
                 problem(key, "'" + v + "' is not a date (yyyy-MM-dd) or date-time (yyyy-MM-ddTHH:mm:ss[Z])");
                 return Optional.empty();
+            }
+        }
+
+        /** sync.jobs.TYPE.enabled / .cron (Quartz or a preset) / .delaySeconds; cron and delay exclude each other. */
+        JobSchedule jobSchedule(String type) {
+            String enabledKey = JobSchedule.key(type, "enabled");
+            String cronKey = JobSchedule.key(type, "cron");
+            String delayKey = JobSchedule.key(type, "delaySeconds");
+            boolean enabled = bool(enabledKey);
+            String cron = p.getProperty(cronKey, "").trim();
+            String delay = p.getProperty(delayKey, "").trim();
+            String quartzCron = "";
+            int delaySeconds = 0;
+            if (!cron.isEmpty() && !delay.isEmpty()) {
+                problem(cronKey, "set either " + cronKey + " or " + delayKey + ", not both");
+                return new JobSchedule(type, false, cron, "", 0);
+            }
+            if (!cron.isEmpty()) {
+                quartzCron = JobSchedule.PRESETS.getOrDefault(cron.toLowerCase(Locale.ROOT), cron);
+                try {
+                    CronExpression.validateExpression(quartzCron);
+                } catch (ParseException e) {
+                    problem(cronKey, "'" + cron + "' is not a Quartz cron expression (" + e.getMessage()
+                            + "); use 'seconds minutes hours day-of-month month day-of-week [year]', e.g. '0 0 2 * * ?',"
+                            + " or a preset: " + String.join(", ", JobSchedule.PRESETS.keySet().stream().sorted().toList()));
+                    quartzCron = "";
+                }
+            }
+            if (!delay.isEmpty()) {
+                delaySeconds = integer(delayKey, 1, 2_592_000);
+            }
+            if (enabled && cron.isEmpty() && delay.isEmpty()) {
+                problem(enabledKey, "is true but neither " + cronKey + " nor " + delayKey + " is set");
+            }
+            return new JobSchedule(type, enabled, cron, quartzCron, delaySeconds);
+        }
+
+        /** A sync.jobs.* key for a job type or setting that does not exist is a typo that would silently do nothing. */
+        void unknownJobKeys() {
+            for (String key : p.stringPropertyNames()) {
+                if (!key.startsWith("sync.jobs.")) {
+                    continue;
+                }
+                String rest = key.substring("sync.jobs.".length());
+                int dot = rest.lastIndexOf('.');
+                String type = dot < 0 ? rest : rest.substring(0, dot);
+                String setting = dot < 0 ? "" : rest.substring(dot + 1);
+                if (!JobSchedule.JOB_TYPES.contains(type) || !JobSchedule.SETTINGS.contains(setting)) {
+                    problem(key, "unknown job setting; job types: " + String.join(", ", JobSchedule.JOB_TYPES)
+                            + "; settings: " + String.join(", ", JobSchedule.SETTINGS));
+                }
             }
         }
 
@@ -279,6 +401,26 @@ public final class SyncSettings {
                 problem(name + ".username", "set " + name + ".username and " + name + ".password, or " + name + ".token");
             }
             return new Dhis2Connection(name, url, username, password, token);
+        }
+
+        AdminCredentials adminCredentials() {
+            String username = p.getProperty("sync.admin.username", "").trim();
+            String password = p.getProperty("sync.admin.password", "");
+            String token = p.getProperty("sync.admin.token", "").trim();
+            if (username.isEmpty() != password.isEmpty()) {
+                problem("sync.admin.username", "set both sync.admin.username and sync.admin.password, or neither");
+            }
+            if (username.contains(":")) {
+                problem("sync.admin.username", "must not contain ':' (HTTP Basic separates user and password with it)");
+            }
+            if (!token.isEmpty() && token.length() < AdminCredentials.MIN_TOKEN_LENGTH) {
+                problem("sync.admin.token", "is too short: at least " + AdminCredentials.MIN_TOKEN_LENGTH
+                        + " characters");
+            }
+            if (!token.isEmpty() && token.chars().anyMatch(Character::isWhitespace)) {
+                problem("sync.admin.token", "must not contain spaces");
+            }
+            return new AdminCredentials(username, password, token);
         }
 
         void throwIfAny() {

@@ -1,5 +1,8 @@
 package org.dhis2.sync.engine;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -8,6 +11,11 @@ import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.dhis2.sync.admin.AdminAnswers;
+import org.dhis2.sync.admin.AdminAuthentication;
+import org.dhis2.sync.admin.AdminJobs;
+import org.dhis2.sync.admin.AdminQueries;
+import org.dhis2.sync.admin.ItemResend;
 import org.dhis2.sync.aggregate.AggregateBookkeeping;
 import org.dhis2.sync.aggregate.CompleteRegistrationSync;
 import org.dhis2.sync.aggregate.DataValueSync;
@@ -17,9 +25,17 @@ import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.db.DeferredDataSource;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobHistory;
+import org.dhis2.sync.job.JobMBeans;
+import org.dhis2.sync.job.JobOperations;
+import org.dhis2.sync.job.JobScheduleRoutes;
+import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
 import org.dhis2.sync.metadata.MetadataVersionSync;
+import org.dhis2.sync.observe.Dhis2HealthCheck;
+import org.dhis2.sync.observe.SecurityWarnings;
+import org.dhis2.sync.observe.SyncMetrics;
 import org.dhis2.sync.stage.AvailabilityCheck;
 import org.dhis2.sync.tracker.TrackerPushStage;
 import org.slf4j.Logger;
@@ -37,12 +53,17 @@ public final class Engine implements AutoCloseable {
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
     private final Main main;
+    private final JobScheduler jobScheduler;
+    private final JobMBeans jobMBeans;
     private volatile boolean closed;
 
-    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main) {
+    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main, JobScheduler jobScheduler,
+                   JobMBeans jobMBeans) {
         this.settings = settings;
         this.database = database;
         this.main = main;
+        this.jobScheduler = jobScheduler;
+        this.jobMBeans = jobMBeans;
     }
 
     /** Starts the engine; on failure everything started so far is stopped again. */
@@ -58,16 +79,33 @@ public final class Engine implements AutoCloseable {
                 () -> BookkeepingDatabase.open(settings), Engine::openInBackground);
         DataSource dataSource = new DeferredDataSource(opening);
         Main main = new Main();
-        BookkeepingDatabase database;
+        JobCoordinator jobs = new JobCoordinator(dataSource, "default");
+        // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
+        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
+        JobOperations jobControl = new JobOperations(jobs, jobScheduler,
+                new JobHistory(dataSource, "default"));
+        JobMBeans jobMBeans = new JobMBeans(jobControl);
         try {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", dataSource);
             main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(dataSource));
+            // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
+            Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
+            main.bind("dhis2LocalHealthCheck",
+                    new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
+            main.bind("dhis2CentralHealthCheck",
+                    new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            main.bind("metricsRegistry", meters);
+            jobs.onFinish(new SyncMetrics(meters, "default")::jobFinished);
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
-            main.bind("jobs", new JobCoordinator(dataSource, "default"));
+            main.bind("jobs", jobs);
+            main.bind("jobScheduler", jobScheduler);
+            main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
+            main.bind("jobControl", jobControl);
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     dataSource, "default"), settings.stopMetadataSyncIfVersionsDiffer()));
@@ -79,25 +117,41 @@ public final class Engine implements AutoCloseable {
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     dataSource, "default"), settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
+            // admin HTTP API (routes/admin-api*.camel.yaml)
+            main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), dataSource,
+                    System.out));
+            main.bind("adminAnswers", new AdminAnswers());
+            main.bind("adminJobs", new AdminJobs());
+            main.bind("adminQueries", new AdminQueries(dataSource, "default"));
+            main.bind("itemResend", new ItemResend(dataSource, "default"));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
             }
+            jobControl.start(main.getCamelContext());
+            jobScheduler.start(main.getCamelContext());
+            jobMBeans.register();
+            SecurityWarnings.logAtStart(main.getCamelContext(), settings);
         } catch (Exception e) {
+            jobMBeans.unregister();
+            jobScheduler.stop();
             stopQuietly(main);
             opening.thenAccept(BookkeepingDatabase::close);
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
+        BookkeepingDatabase database;
         try {
             database = opening.join(); // ready only with its bookkeeping; an opening failure stops the start
         } catch (CompletionException e) {
+            jobMBeans.unregister();
+            jobScheduler.stop();
             stopQuietly(main);
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
                 settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
-        return new Engine(settings, database, main);
+        return new Engine(settings, database, main, jobScheduler, jobMBeans);
     }
 
     private static void openInBackground(Runnable task) {
@@ -117,6 +171,9 @@ public final class Engine implements AutoCloseable {
         derived.put("camel.main.shutdownTimeout", "30");
         derived.put("camel.management.enabled", "true");
         derived.put("camel.management.port", String.valueOf(settings.managementPort()));
+        // the admin REST API runs on the main HTTP server; on the same port the management server shares it
+        derived.put("camel.server.enabled", "true");
+        derived.put("camel.server.port", String.valueOf(settings.managementPort()));
         derived.put("camel.management.healthCheckEnabled", "true");
         derived.put("camel.management.metricsEnabled", "true");
         derived.put("camel.metrics.enabled", "true");
@@ -131,6 +188,9 @@ public final class Engine implements AutoCloseable {
                 settings.properties().getProperty("dhis2.http.connectTimeoutMillis"));
         derived.put("camel.component.http.responseTimeout",
                 settings.properties().getProperty("dhis2.http.responseTimeoutMillis"));
+        // thread pools of the parallel page senders (split executorService in events/tracker routes)
+        senders(derived, "eventSenders", settings.eventsParallelism());
+        senders(derived, "trackerSenders", settings.trackerParallelism());
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
         derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
@@ -142,6 +202,15 @@ public final class Engine implements AutoCloseable {
             }
         });
         return props;
+    }
+
+    /** A thread pool profile of exactly {@code threads} threads (a batch never holds more pages than that). */
+    private static void senders(Map<String, String> props, String id, int threads) {
+        String prefix = "camel.threadpool.config[" + id + "].";
+        props.put(prefix + "id", id);
+        props.put(prefix + "poolSize", String.valueOf(threads));
+        props.put(prefix + "maxPoolSize", String.valueOf(threads));
+        props.put(prefix + "maxQueueSize", "-1");
     }
 
     public CamelContext context() {
@@ -162,6 +231,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
+        jobMBeans.unregister();
+        jobScheduler.stop();
         stopQuietly(main);
         database.close();
         LOG.info("dhis2-sync stopped");

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,19 +66,24 @@ public final class RouteValidator {
     }
 
     static List<Problem> validateFile(Path file, Properties properties) {
-        List<Problem> problems = new ArrayList<>(checkPlaceholders(file, properties));
+        List<Problem> problems = new ArrayList<>();
+        Set<String> templateParameters = new HashSet<>();
         try (DefaultCamelContext context = new DefaultCamelContext(false)) {
             context.getPropertiesComponent().setInitialProperties(properties);
             Resource resource = ResourceHelper.resolveMandatoryResource(context,
                     "file:" + file.toAbsolutePath().toString().replace('\\', '/'));
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            // {{name}} of a route template's own parameter is filled in by the template, not by the configuration
+            context.getRouteTemplateDefinitions().forEach(t -> t.getTemplateParameters()
+                    .forEach(parameter -> templateParameters.add(parameter.getName())));
         } catch (Exception e) {
             problems.add(new Problem(file, RouteErrors.line(e).orElse(null), RouteErrors.rootMessage(e)));
         }
+        problems.addAll(0, checkPlaceholders(file, properties, templateParameters));
         return problems;
     }
 
-    private static List<Problem> checkPlaceholders(Path file, Properties properties) {
+    private static List<Problem> checkPlaceholders(Path file, Properties properties, Set<String> templateParameters) {
         List<Problem> problems = new ArrayList<>();
         List<String> lines;
         try {
@@ -91,7 +98,7 @@ public final class RouteValidator {
                 if (key.contains(":")) {
                     continue; // has a default, or is a function such as env:, sys:, bean:
                 }
-                if (!properties.containsKey(key)) {
+                if (!properties.containsKey(key) && !templateParameters.contains(key)) {
                     problems.add(new Problem(file, i + 1, "property placeholder {{" + key + "}} names no configured key"));
                 }
             }

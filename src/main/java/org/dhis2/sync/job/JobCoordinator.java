@@ -9,10 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.db.SqlFile;
@@ -35,6 +39,7 @@ public final class JobCoordinator {
     private final String syncPair;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
+    private final List<Consumer<JobRun>> finishListeners = new CopyOnWriteArrayList<>();
 
     public JobCoordinator(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
@@ -50,28 +55,41 @@ public final class JobCoordinator {
         return run;
     }
 
-    /** Starts a run of the job for this exchange; the trigger comes from the header {@code trigger} (default SCHEDULE). */
+    /**
+     * Starts a run of the job for this exchange; the trigger comes from the header {@code trigger} (default SCHEDULE).
+     * A run already begun for this exchange (by run-now or a schedule, before handing it to the job's route) is taken
+     * over instead, so the caller learns of a refusal before the hand-off.
+     */
     public JobRun begin(Exchange exchange, String jobType) {
+        JobRun handedOver = exchange.getProperty(RUN_PROPERTY, JobRun.class);
+        if (handedOver != null && handedOver.jobType().equals(jobType) && running.get(jobType) == handedOver) {
+            return handedOver;
+        }
         String trigger = exchange.getMessage().getHeader("trigger", "SCHEDULE", String.class);
         JobRun run = begin(jobType, trigger);
         exchange.setProperty(RUN_PROPERTY, run);
         return run;
     }
 
+    /**
+     * Begins a run, unless this job or one that shares a stage with it (see {@link JobStages}) is running: then the
+     * trigger is refused with {@link JobAlreadyRunningException}.
+     */
     public JobRun begin(String jobType, String trigger) {
-        JobRun[] created = new JobRun[1];
-        running.compute(jobType, (type, current) -> {
-            if (current != null) {
-                return current;
+        JobRun created;
+        synchronized (running) { // the check and the registration are one step across job types
+            Optional<String> blocking = JobStages.sharingStages(jobType, List.copyOf(running.keySet()));
+            if (blocking.isPresent()) {
+                JobRun other = running.get(blocking.get());
+                throw blocking.get().equals(jobType)
+                        ? new JobAlreadyRunningException(jobType, other.started())
+                        : new JobAlreadyRunningException(jobType, other.jobType(), other.started());
             }
-            created[0] = insert(type, trigger);
-            return created[0];
-        });
-        if (created[0] == null) {
-            throw new JobAlreadyRunningException(jobType);
+            created = insert(jobType, trigger);
+            running.put(jobType, created);
         }
-        LOG.info("{} started (run {}, trigger {})", jobType, created[0].jobId(), trigger);
-        return created[0];
+        LOG.info("{} started (run {}, trigger {})", jobType, created.jobId(), trigger);
+        return created;
     }
 
     /** Ends the exchange's run: FAILED when any stage reported a failure, else SUCCESS; persisted with its tree. */
@@ -86,7 +104,25 @@ public final class JobCoordinator {
         return finish(run);
     }
 
+    /**
+     * Ends a run begun for this exchange whose job route never took it over (route missing or stopped): FAILED with
+     * the exchange's exception. Does nothing when there is no run or it has ended already.
+     */
+    public void abandon(Exchange exchange) {
+        JobRun run = exchange.getProperty(RUN_PROPERTY, JobRun.class);
+        if (run != null && run.status() == JobRun.Status.RUNNING) {
+            Exception cause = exchange.getException() != null ? exchange.getException()
+                    : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            run.recordFailure("the run was not carried out: " + (cause == null ? "unknown reason" : cause.getMessage()));
+            finish(run);
+        }
+    }
+
+    /** Persists the end of the run; a run that has ended already is left as it is. */
     public JobRun.Status finish(JobRun run) {
+        if (run.status() != JobRun.Status.RUNNING) {
+            return run.status();
+        }
         JobRun.Status status = run.finish();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-finish"))) {
@@ -103,7 +139,19 @@ public final class JobCoordinator {
             lastFinished.put(run.jobType(), run);
         }
         LOG.info("{} {} (run {}): {}", run.jobType(), status, run.jobId(), run.summary());
+        for (Consumer<JobRun> listener : finishListeners) {
+            try {
+                listener.accept(run);
+            } catch (RuntimeException e) {
+                LOG.warn("After the end of {} run {}: {}", run.jobType(), run.jobId(), e.toString());
+            }
+        }
         return status;
+    }
+
+    /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */
+    public void onFinish(Consumer<JobRun> listener) {
+        finishListeners.add(listener);
     }
 
     /** Persists the progress tree so far (after each page), so a crash leaves a truthful record. */
@@ -136,7 +184,7 @@ public final class JobCoordinator {
 
     private JobRun insert(String jobType, String trigger) {
         String jobId = UUID.randomUUID().toString();
-        Instant started = Instant.now();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-insert"))) {
             s.setString(1, jobId);

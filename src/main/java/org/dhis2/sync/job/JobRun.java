@@ -1,6 +1,7 @@
 package org.dhis2.sync.job;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -19,6 +20,7 @@ public final class JobRun {
     private final Instant started;
     private final JobProgress progress;
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<StageOutcome> stageOutcomes = new CopyOnWriteArrayList<>();
     private volatile Status status = Status.RUNNING;
     private volatile Instant finished;
 
@@ -64,6 +66,15 @@ public final class JobRun {
         return List.copyOf(failures);
     }
 
+    /** A stage ended: its numbers, published as metrics when the run ends. */
+    public void recordStage(StageOutcome outcome) {
+        stageOutcomes.add(outcome);
+    }
+
+    public List<StageOutcome> stageOutcomes() {
+        return List.copyOf(stageOutcomes);
+    }
+
     public boolean hasFailed() {
         return !failures.isEmpty() || progress.hasErrors();
     }
@@ -79,7 +90,7 @@ public final class JobRun {
     /** Decides the final status from what the stages reported. */
     Status finish() {
         status = hasFailed() ? Status.FAILED : Status.SUCCESS;
-        finished = Instant.now();
+        finished = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         return status;
     }
 

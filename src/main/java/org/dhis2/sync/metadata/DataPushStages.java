@@ -5,7 +5,6 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.dhis2.sync.job.JobCoordinator;
-import org.dhis2.sync.job.JobRun;
 
 /**
  * META_DATA_SYNC pushes data with the stages that exist in this installation (a route consuming
@@ -20,8 +19,7 @@ public final class DataPushStages {
 
     /** True when some stage of the exchange's job run recorded a failure. */
     public boolean failed(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        return run != null && run.hasFailed();
+        return JobCoordinator.currentRun(exchange, "META_DATA_SYNC").hasFailed();
     }
 
     public static boolean exists(CamelContext context, String uri) {

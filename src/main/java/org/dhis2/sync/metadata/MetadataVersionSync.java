@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataVersionSync {
 
+    /** The stage label of the metrics. */
+    public static final String STAGE = "metadataVersions";
     public static final String MAIL_SUBJECT = "mailSubject";
     public static final String MAIL_BODY = "mailBody";
     static final String SUCCESS_SUBJECT = "Success Notification: Metadata Synchronization";
@@ -39,10 +42,7 @@ public final class MetadataVersionSync {
 
     /** Starts the comparison process: "Getting current version". */
     public void begin(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        if (run == null) {
-            throw new IllegalStateException("direct:stage.metadataVersions runs inside a job (no job run on the exchange)");
-        }
+        JobRun run = JobCoordinator.currentRun(exchange, "direct:stage.metadataVersions");
         MetadataSyncState state = new MetadataSyncState(run);
         state.comparison = run.progress().startProcess("Starting Metadata version comparison");
         state.stage = state.comparison.startStage("Getting current version", 0, JobProgress.FailurePolicy.FAIL);
@@ -226,6 +226,13 @@ public final class MetadataVersionSync {
         if (state.synchronization != null) {
             state.synchronization.complete(state.imported + " metadata version(s) imported");
         }
+        report(state, 0, true);
+    }
+
+    /** The pull's numbers for the metrics: versions sent to the local import, imported, failed. */
+    private static void report(MetadataSyncState state, int failedVersions, boolean succeeded) {
+        state.run.recordStage(StageOutcome.of(STAGE, state.imported + failedVersions, state.imported, 0,
+                failedVersions, state.comparison.getStartedTime(), succeeded));
     }
 
     /**
@@ -236,7 +243,7 @@ public final class MetadataVersionSync {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String message = e == null ? "unknown failure" : e.getMessage() == null ? e.toString() : e.getMessage();
         MetadataSyncState state = exchange.getVariable(MetadataSyncState.VARIABLE, MetadataSyncState.class);
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        JobRun run = JobCoordinator.currentRun(exchange, "direct:stage.metadataVersions");
         String category;
         RemoteVersion version = null;
         if (e instanceof MetadataSyncException mse) {
@@ -261,10 +268,11 @@ public final class MetadataVersionSync {
         if (version != null) {
             bookkeeping.recordFailed(version, Instant.now(), message, report);
         }
-        if (run != null) {
-            run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
-                    : "Metadata sync failed at " + version.name()) + ": " + message);
+        if (state != null && state.comparison != null) {
+            report(state, version == null ? 0 : 1, false);
         }
+        run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
+                : "Metadata sync failed at " + version.name()) + ": " + message);
         StringBuilder body = new StringBuilder("Metadata synchronization failed.\n\nCategory: ").append(category);
         if (version != null) {
             body.append("\nVersion: ").append(version.name()).append(" (").append(version.type()).append(")");
@@ -280,13 +288,11 @@ public final class MetadataVersionSync {
 
     /** A push stage recorded a failure: metadata is not pulled; the failure mail names the data push. */
     public void dataPushFailed(Exchange exchange) {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        String failures = run == null ? "" : String.join("; ", run.failures());
+        JobRun run = JobCoordinator.currentRun(exchange, "META_DATA_SYNC");
+        String failures = String.join("; ", run.failures());
         String message = "Metadata was not synchronized because the data push did not complete"
                 + (failures.isEmpty() ? "." : ": " + failures);
-        if (run != null) {
-            run.progress().startProcess("Starting Metadata version comparison").fail(message);
-        }
+        run.progress().startProcess("Starting Metadata version comparison").fail(message);
         exchange.setVariable(MAIL_SUBJECT, FAILURE_SUBJECT);
         exchange.setVariable(MAIL_BODY, "Metadata synchronization failed.\n\nCategory: data push\nMessage: "
                 + message + "\n");

@@ -7,7 +7,7 @@ import java.time.Duration;
  * {@link Kind#RESET_MID_BODY} and {@link Kind#MALFORMED_BODY} let the handler run (the import happens) and then
  * spoil the answer, as a proxy or a dropped link would.
  */
-public record Fault(Kind kind, int status, Duration duration) {
+public record Fault(Kind kind, int status, Duration duration, Runnable change) {
 
     public enum Kind {
         /** Delay, then handle normally. */
@@ -19,7 +19,16 @@ public record Fault(Kind kind, int status, Duration duration) {
         /** Handle, then answer 200 with a body that is not valid JSON. */
         MALFORMED_BODY,
         /** Hold the request without answering (until the client gives up, or {@code duration}), then drop it. */
-        HANG
+        HANG,
+        /**
+         * Handle normally, then run {@code change} on the instance before the exchange ends: someone edits data on
+         * the server right after this answer (e.g. between two pages a client reads).
+         */
+        CHANGE_AFTER_ANSWER
+    }
+
+    public Fault(Kind kind, int status, Duration duration) {
+        this(kind, status, duration, null);
     }
 
     public static Fault latency(Duration delay) {
@@ -40,5 +49,9 @@ public record Fault(Kind kind, int status, Duration duration) {
 
     public static Fault hang(Duration atMost) {
         return new Fault(Kind.HANG, 0, atMost);
+    }
+
+    public static Fault changeAfterAnswer(Runnable change) {
+        return new Fault(Kind.CHANGE_AFTER_ANSWER, 0, Duration.ZERO, change);
     }
 }

@@ -9,8 +9,13 @@ import java.util.function.Predicate;
 /** Every request an instance received, so tests can assert what the engine sent (and what it did not). */
 public final class RequestLog {
 
-    /** One request; {@code body} is kept only while body recording is on (tests), never in benchmarks. */
-    public record Entry(long number, String method, String path, String query, int status, byte[] body) {
+    /**
+     * One request; {@code body} is kept only while body recording is on (tests), never in benchmarks. The two
+     * {@link System#nanoTime()} stamps say when the request arrived and when its answer started
+     * (an entry is added then, before the client can read a byte of the answer).
+     */
+    public record Entry(long number, String method, String path, String query, int status, byte[] body,
+                        long receivedNanos, long answeredNanos) {
         public String bodyText() {
             return body == null ? "" : new String(body, StandardCharsets.UTF_8);
         }
@@ -46,6 +51,24 @@ public final class RequestLog {
 
     public long count(String method, String pathPrefix) {
         return matching(method, pathPrefix).size();
+    }
+
+    /** The most of these requests that were being handled at the same moment (what a client sent in parallel). */
+    public static int maxConcurrent(List<Entry> requests) {
+        List<long[]> edges = new java.util.ArrayList<>();
+        for (Entry e : requests) {
+            edges.add(new long[] {e.receivedNanos(), 1});
+            edges.add(new long[] {e.answeredNanos(), -1});
+        }
+        // at the same instant an answer ends before the next request counts
+        edges.sort(java.util.Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+        int now = 0;
+        int max = 0;
+        for (long[] edge : edges) {
+            now += (int) edge[1];
+            max = Math.max(max, now);
+        }
+        return max;
     }
 
     public void clear() {

@@ -39,10 +39,13 @@ public final class SandboxResponse {
     private final Fault fault;
     private int status;
     private boolean committed;
+    private final java.util.function.IntConsumer onCommit;
 
-    SandboxResponse(HttpExchange exchange, Fault fault) {
+    /** {@code onCommit} gets the status before the first byte goes out (the request log entry is made then). */
+    SandboxResponse(HttpExchange exchange, Fault fault, java.util.function.IntConsumer onCommit) {
         this.exchange = exchange;
         this.fault = fault;
+        this.onCommit = onCommit;
     }
 
     public SandboxResponse header(String name, String value) {
@@ -102,6 +105,7 @@ public final class SandboxResponse {
         }
         committed = true;
         status = httpStatus;
+        onCommit.accept(httpStatus);
         try {
             if (fault != null && (fault.kind() == Fault.Kind.RESET_MID_BODY || fault.kind() == Fault.Kind.MALFORMED_BODY)) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();

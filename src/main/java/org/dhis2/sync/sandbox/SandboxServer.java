@@ -89,6 +89,7 @@ public final class SandboxServer implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         long number = instance.nextRequestNumber();
+        long received = System.nanoTime();
         String method = exchange.getRequestMethod().toUpperCase();
         String rawPath = exchange.getRequestURI().getRawPath();
         String rawQuery = exchange.getRequestURI().getRawQuery();
@@ -113,7 +114,11 @@ public final class SandboxServer implements AutoCloseable {
         SandboxRequest request = new SandboxRequest(method, path, apiVersion, rawQuery, headers, body, number);
 
         Fault fault = instance.faults().faultFor(method, path).orElse(null);
-        SandboxResponse response = new SandboxResponse(exchange, fault);
+        byte[] recordedBody = recorded;
+        String loggedPath = path;
+        // logged when the answer starts: a client that has read the answer always finds its request in the log
+        SandboxResponse response = new SandboxResponse(exchange, fault,
+                status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received));
         try {
             sleep(instance.faults().latency());
             if (fault != null && fault.kind() == Fault.Kind.LATENCY) {
@@ -127,13 +132,18 @@ public final class SandboxServer implements AutoCloseable {
                 answerFaultStatus(response, fault.status());
             } else if (authenticate(request, response)) {
                 dispatch(request, response);
+                if (fault != null && fault.kind() == Fault.Kind.CHANGE_AFTER_ANSWER) {
+                    fault.change().run();
+                }
             }
         } catch (Dhis2Exception e) {
             if (!response.committed()) {
                 response.json(e.status(), WebMessages.error(e.status(), e.getMessage(), e.errorCode()));
             }
         } catch (SandboxResponse.ConnectionDropped e) {
-            log(number, method, path, rawQuery, 0, recorded);
+            if (!response.committed()) {
+                log(number, method, path, rawQuery, 0, recorded, received);
+            }
             throw e; // the JDK server closes the connection without finishing the answer
         } catch (RuntimeException e) {
             LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
@@ -141,15 +151,14 @@ public final class SandboxServer implements AutoCloseable {
                 response.json(500, WebMessages.error(500, String.valueOf(e.getMessage()), null));
             }
         } finally {
-            if (response.committed()) {
-                log(number, method, path, rawQuery, response.status(), recorded);
-            }
             exchange.close();
         }
     }
 
-    private void log(long number, String method, String path, String query, int status, byte[] body) {
-        instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body));
+    private void log(long number, String method, String path, String query, int status, byte[] body,
+                     long received) {
+        instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body,
+                received, System.nanoTime()));
     }
 
     private void dispatch(SandboxRequest request, SandboxResponse response) throws IOException {

@@ -33,6 +33,11 @@ public final class AvailabilityCheck {
         };
     }
 
+    /** No answer at all (connection refused or reset, timeout, unknown host), in DHIS2's words. */
+    public static Availability unreachable(String instance) {
+        return new Availability(instance, false, 502, "Network is unreachable");
+    }
+
     /** After a ping: records the judgement in the exchange variable. */
     public void record(Exchange exchange) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -44,8 +49,7 @@ public final class AvailabilityCheck {
     /** After a network failure (no answer at all). */
     public void recordUnreachable(Exchange exchange) {
         countAttempt(exchange);
-        exchange.setVariable(RESULT, new Availability(exchange.getVariable("dhis2Name", String.class), false, 502,
-                "Network is unreachable"));
+        exchange.setVariable(RESULT, unreachable(exchange.getVariable("dhis2Name", String.class)));
     }
 
     /** Loop condition: ping again while unavailable and attempts remain. */

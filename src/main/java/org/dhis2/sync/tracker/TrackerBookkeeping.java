@@ -134,25 +134,6 @@ public final class TrackerBookkeeping {
         }
     }
 
-    /** Operator request: objects of this kind in ERROR/WARNING are sent again by the next run of the stage. */
-    public int requestResend(String stage, TrackerType kind) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement flag = c.prepareStatement(SqlFile.get("tracker-item-resend"));
-             PreparedStatement rewind = c.prepareStatement(SqlFile.get("tracker-watermark-rewind"))) {
-            flag.setString(1, syncPair);
-            flag.setString(2, kind.name());
-            int n = flag.executeUpdate();
-            rewind.setString(1, kind.name());
-            rewind.setString(2, syncPair);
-            rewind.setString(3, stage);
-            rewind.setString(4, kind.name());
-            rewind.executeUpdate();
-            return n;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot request a resend: " + e.getMessage(), e);
-        }
-    }
-
     private static Timestamp timestamp(Instant i) {
         return i == null ? null : Timestamp.from(i);
     }

@@ -27,6 +27,33 @@ public final class TrackerPass {
     record Unit(Member self, List<Member> members) {
     }
 
+    /**
+     * One page on its way to central: its objects, the DELETE and CREATE_AND_UPDATE payloads (null when empty),
+     * and central's verdicts. Pages of a batch are sent in parallel; each one is settled on its own.
+     */
+    static final class Page {
+        final TrackerPass pass;
+        final int number;
+        final String scope;
+        final JobProgress.Item item;
+        final List<Unit> units;
+        final String deletes;
+        final String upserts;
+        volatile ImportReportJudge deleteJudge;
+        volatile ImportReportJudge upsertJudge;
+
+        Page(TrackerPass pass, int number, String scope, JobProgress.Item item, List<Unit> units, String deletes,
+             String upserts) {
+            this.pass = pass;
+            this.number = number;
+            this.scope = scope;
+            this.item = item;
+            this.units = units;
+            this.deletes = deletes;
+            this.upserts = upserts;
+        }
+    }
+
     final JobRun run;
     final JobProgress.Process process;
     final Instant lower;
@@ -36,6 +63,12 @@ public final class TrackerPass {
     final Set<String> processed = new HashSet<>();
     final Map<String, ObjectNode> relationships = new LinkedHashMap<>();
     final Map<String, Instant> relationshipTimes = new LinkedHashMap<>();
+    /** Pages read but not yet sent; sent together (in parallel) when full or when reading is over. */
+    final List<Page> batch = new ArrayList<>();
+    /** Progress stages whose pages were all read; completed once their last batch is settled. */
+    final List<JobProgress.Stage> readStages = new ArrayList<>();
+    /** program (configured programs) or trackedEntityType (tracker, discovered) or program (events). */
+    String scopeParam;
 
     int scopeIndex = -1;
     boolean scopeDone = true;
@@ -45,12 +78,6 @@ public final class TrackerPass {
     JobProgress.Stage stage;
     int pageNumber;
 
-    List<Unit> page;
-    String relationshipPayload;
-    JobProgress.Item pageItem;
-    ImportReportJudge deleteJudge;
-    ImportReportJudge upsertJudge;
-
     Instant oldestUnsettled;
     boolean unsettledFromStart;
     int sent;
@@ -58,6 +85,7 @@ public final class TrackerPass {
     int errors;
     int warnings;
     int unsettled;
+    int pagesFailed;
 
     TrackerPass(JobRun run, JobProgress.Process process, Instant lower, Instant upper, SkipSyncFields skipSync) {
         this.run = run;
@@ -67,7 +95,23 @@ public final class TrackerPass {
         this.skipSync = skipSync;
     }
 
-    void unsettledAt(Instant at) {
+    /** Adds a settled page's counts (pages settle on several threads); a page with unsettled objects failed. */
+    synchronized void count(int synced, int errors, int warnings, int unsettled) {
+        this.synced += synced;
+        this.errors += errors;
+        this.warnings += warnings;
+        this.unsettled += unsettled;
+        if (unsettled > 0) {
+            pagesFailed++;
+        }
+    }
+
+    /** A page of the local export could not be read. */
+    synchronized void readFailed() {
+        pagesFailed++;
+    }
+
+    synchronized void unsettledAt(Instant at) {
         if (at == null) {
             unsettledFromStart = true;
         } else if (oldestUnsettled == null || at.isBefore(oldestUnsettled)) {

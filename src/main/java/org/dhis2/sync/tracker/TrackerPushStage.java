@@ -23,9 +23,11 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.job.StageOutcome;
 import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
 import org.dhis2.sync.tracker.TrackerPass.Member;
+import org.dhis2.sync.tracker.TrackerPass.Page;
 import org.dhis2.sync.tracker.TrackerPass.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,27 +43,45 @@ public final class TrackerPushStage {
 
     /** Which tracker stage: anonymous events of event programs, or tracked entities with everything nested. */
     public enum Mode {
-        EVENTS("events", "Event programs data synchronization", "events", "program", "*,!relationships"),
-        TRACKED_ENTITIES("tracker", "Tracker programs data synchronization", "tracked entities",
-                "trackedEntityType", "*,enrollments[*,events[*]],relationships[*],!programOwners");
+        EVENTS("events", "events", "Event programs data synchronization", "events", "WITHOUT_REGISTRATION",
+                "*,!relationships"),
+        TRACKED_ENTITIES("tracker", "trackedEntities", "Tracker programs data synchronization", "tracked entities",
+                "WITH_REGISTRATION", "*,enrollments[*,events[*]],relationships[*],!programOwners");
 
         final String stage;
+        /** The stage label of the metrics. */
+        final String metric;
         final String description;
         final String noun;
-        final String scopeParam;
+        final String programType;
         final String fields;
 
-        Mode(String stage, String description, String noun, String scopeParam, String fields) {
+        Mode(String stage, String metric, String description, String noun, String programType, String fields) {
             this.stage = stage;
+            this.metric = metric;
             this.description = description;
             this.noun = noun;
-            this.scopeParam = scopeParam;
+            this.programType = programType;
             this.fields = fields;
+        }
+
+        String programsKey() {
+            return "sync." + stage + ".programs";
+        }
+
+        /** The stage's name in stage_watermark. */
+        public String stage() {
+            return stage;
+        }
+
+        /** The kind of object the stage pages through (nested objects travel with it). */
+        public TrackerType topType() {
+            return this == EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
         }
     }
 
-    public static final String DELETES = "trackerDeletes";
-    public static final String UPSERTS = "trackerUpserts";
+    /** The exchange variable holding the page a split branch sends. */
+    public static final String PAGE = "trackerPage";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerPushStage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
@@ -70,23 +90,34 @@ public final class TrackerPushStage {
     private final Mode mode;
     private final TrackerBookkeeping books;
     private final int pageSize;
+    private final int parallelism;
+    private final List<String> programs;
     private final Instant skipChangedBefore;
 
-    public TrackerPushStage(Mode mode, TrackerBookkeeping books, int pageSize, Instant skipChangedBefore) {
+    /**
+     * @param parallelism pages sent at once (the size of a batch)
+     * @param programs    configured programs; empty = discovered (event programs, or tracked entity types)
+     */
+    public TrackerPushStage(Mode mode, TrackerBookkeeping books, int pageSize, int parallelism,
+                            List<String> programs, Instant skipChangedBefore) {
         this.mode = mode;
         this.books = books;
         this.pageSize = pageSize;
+        this.parallelism = parallelism;
+        this.programs = List.copyOf(programs);
         this.skipChangedBefore = skipChangedBefore;
     }
 
     public static TrackerPushStage events(DataSource dataSource, SyncSettings settings) {
         return new TrackerPushStage(Mode.EVENTS, new TrackerBookkeeping(dataSource, "default"),
-                settings.eventsPageSize(), settings.skipChangedBefore().orElse(null));
+                settings.eventsPageSize(), settings.eventsParallelism(), settings.eventsPrograms(),
+                settings.skipChangedBefore().orElse(null));
     }
 
     public static TrackerPushStage trackedEntities(DataSource dataSource, SyncSettings settings) {
         return new TrackerPushStage(Mode.TRACKED_ENTITIES, new TrackerBookkeeping(dataSource, "default"),
-                settings.trackerPageSize(), settings.skipChangedBefore().orElse(null));
+                settings.trackerPageSize(), settings.trackerParallelism(), settings.trackerPrograms(),
+                settings.skipChangedBefore().orElse(null));
     }
 
     public TrackerBookkeeping bookkeeping() {
@@ -97,10 +128,7 @@ public final class TrackerPushStage {
 
     /** After GET /api/system/info of the local instance: the window [watermark, serverDate], the progress process. */
     public void openWindow(Exchange exchange) throws Exception {
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        if (run == null) {
-            throw new IllegalStateException("stage." + mode.stage + " must run inside a job");
-        }
+        JobRun run = JobCoordinator.currentRun(exchange, "stage." + mode.stage);
         JsonNode info = JSON.readTree(exchange.getMessage().getBody(String.class));
         Instant upper = parseTime(info.path("serverDate").asText(null));
         if (upper == null) {
@@ -111,24 +139,35 @@ public final class TrackerPushStage {
             lower = skipChangedBefore;
         }
         JobProgress.Process process = run.progress().startProcess(mode.description);
-        exchange.setVariable(TrackerPass.VARIABLE,
-                new TrackerPass(run, process, lower, upper, SkipSyncFields.none()));
+        TrackerPass pass = new TrackerPass(run, process, lower, upper, SkipSyncFields.none());
+        pass.scopeParam = mode == Mode.EVENTS || !programs.isEmpty() ? "program" : "trackedEntityType";
+        exchange.setVariable(TrackerPass.VARIABLE, pass);
         LOG.info("{}: window {} .. {} (local server clock)", mode.stage, lower == null ? "beginning" : lower, upper);
         clearForCall(exchange);
     }
 
-    /** After GET /api/programs of the local instance: skip-sync attributes and (events) the event programs. */
+    /**
+     * After GET /api/programs of the local instance: skip-sync attributes, and the programs to read: the configured
+     * ones (each must be a local program of the stage's type, else the stage fails naming the key, before anything
+     * is sent) or, for events, every event program.
+     */
     public void readPrograms(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
         JsonNode list = JSON.readTree(exchange.getMessage().getBody(String.class));
         pass.skipSync.addPrograms(list);
-        if (mode == Mode.EVENTS) {
-            for (JsonNode p : list.path("programs")) {
-                if ("WITHOUT_REGISTRATION".equals(p.path("programType").asText())) {
-                    pass.scopes.add(p.path("id").asText());
-                }
+        List<String> ofType = new ArrayList<>();
+        for (JsonNode p : list.path("programs")) {
+            if (mode.programType.equals(p.path("programType").asText())) {
+                ofType.add(p.path("id").asText());
             }
         }
+        for (String configured : programs) {
+            if (!ofType.contains(configured)) {
+                throw new IllegalStateException(mode.programsKey() + ": '" + configured + "' is not "
+                        + (mode == Mode.EVENTS ? "an event program" : "a tracker program") + " of the local DHIS2");
+            }
+        }
+        pass.scopes.addAll(!programs.isEmpty() ? programs : mode == Mode.EVENTS ? ofType : List.of());
         clearForCall(exchange);
     }
 
@@ -138,9 +177,13 @@ public final class TrackerPushStage {
         clearForCall(exchange);
     }
 
-    /** After GET /api/trackedEntityTypes (tracker stage): every type is read in turn. */
+    /** After GET /api/trackedEntityTypes (tracker stage): every type is read in turn, unless programs are configured. */
     public void readTrackedEntityTypes(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
+        if (!programs.isEmpty()) {
+            clearForCall(exchange);
+            return;
+        }
         for (JsonNode t : JSON.readTree(exchange.getMessage().getBody(String.class)).path("trackedEntityTypes")) {
             pass.scopes.add(t.path("id").asText());
         }
@@ -153,8 +196,8 @@ public final class TrackerPushStage {
     public boolean hasNextPage(Exchange exchange) {
         TrackerPass pass = pass(exchange);
         while (pass.scopeDone) {
-            if (pass.stage != null && !pass.stage.isComplete()) {
-                pass.stage.complete(pass.pageNumber + " pages");
+            if (pass.stage != null) {
+                pass.readStages.add(pass.stage); // completed when its pages are settled
             }
             pass.scopeIndex++;
             if (pass.scopeIndex >= pass.scopes.size()) {
@@ -165,7 +208,7 @@ public final class TrackerPushStage {
             pass.seenAtCursor.clear();
             pass.requestSize = pageSize;
             pass.pageNumber = 0;
-            pass.stage = pass.process.startStage("Synchronizing " + mode.noun + " of " + mode.scopeParam + " "
+            pass.stage = pass.process.startStage("Synchronizing " + mode.noun + " of " + pass.scopeParam + " "
                     + pass.scopes.get(pass.scopeIndex), 0, JobProgress.FailurePolicy.SKIP_ITEM);
         }
         return true;
@@ -174,10 +217,9 @@ public final class TrackerPushStage {
     /** Before the export call: the query of the next page (keyset on updatedAt, always page 1). */
     public void prepareRead(Exchange exchange) {
         TrackerPass pass = pass(exchange);
-        pass.page = null;
         clearForCall(exchange);
         StringBuilder q = new StringBuilder();
-        q.append(mode.scopeParam).append('=').append(pass.scopes.get(pass.scopeIndex));
+        q.append(pass.scopeParam).append('=').append(pass.scopes.get(pass.scopeIndex));
         if (pass.cursor != null) {
             q.append("&updatedAfter=").append(enc(QUERY_TIME.format(pass.cursor)));
         }
@@ -190,8 +232,8 @@ public final class TrackerPushStage {
 
     /**
      * After the export call: moves the cursor, keeps the objects that need sending, marks them TO_POST / TO_UPDATE /
-     * TO_DELETE, and leaves the DELETE and CREATE_AND_UPDATE payloads in the variables {@value #DELETES} and
-     * {@value #UPSERTS} (null when empty).
+     * TO_DELETE, and queues a page with its DELETE and CREATE_AND_UPDATE payloads in the batch (when there is
+     * anything to send).
      */
     public void selectPage(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
@@ -218,40 +260,41 @@ public final class TrackerPushStage {
             units.add(mode == Mode.EVENTS ? addEvent(pass, o, self, deletes, upserts)
                     : addTrackedEntity(pass, o, self, deletes, upserts));
         }
-        pass.page = units;
-        pass.deleteJudge = null;
-        pass.upsertJudge = null;
-        if (!units.isEmpty()) {
-            pass.pageNumber++;
-            pass.pageItem = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size() + " " + mode.noun
-                    + " to send (" + items.size() + " read)");
-            List<Settlement> sending = new ArrayList<>();
-            Map<TrackerType, Map<String, ItemState>> known = new java.util.EnumMap<>(TrackerType.class);
-            for (Unit u : units) {
-                for (Member m : all(u)) {
-                    ItemState s = m == u.self() ? states.get(m.uid()) : known.computeIfAbsent(m.type(),
-                            t -> books.states(t, units.stream().flatMap(x -> x.members().stream())
-                                    .filter(x -> x.type() == t).map(Member::uid).toList())).get(m.uid());
-                    SyncState state = m.deleted() ? SyncState.TO_DELETE
-                            : s == null || s.lastSynchronized() == null ? SyncState.TO_POST : SyncState.TO_UPDATE;
-                    sending.add(new Settlement(m.type(), m.uid(), m.updatedAt(), state, m == u.self(), null,
-                            List.of()));
-                }
-            }
-            books.settle(pass.run.id(), sending);
-            pass.sent += units.size();
-        }
-        exchange.setVariable(DELETES, hasContent(deletes) ? JSON.writeValueAsString(deletes) : null);
-        exchange.setVariable(UPSERTS, hasContent(upserts) ? JSON.writeValueAsString(upserts) : null);
         clearForCall(exchange);
+        if (units.isEmpty()) {
+            return;
+        }
+        List<Settlement> sending = new ArrayList<>();
+        Map<TrackerType, Map<String, ItemState>> known = new java.util.EnumMap<>(TrackerType.class);
+        for (Unit u : units) {
+            for (Member m : all(u)) {
+                ItemState s = m == u.self() ? states.get(m.uid()) : known.computeIfAbsent(m.type(),
+                        t -> books.states(t, units.stream().flatMap(x -> x.members().stream())
+                                .filter(x -> x.type() == t).map(Member::uid).toList())).get(m.uid());
+                SyncState state = m.deleted() ? SyncState.TO_DELETE
+                        : s == null || s.lastSynchronized() == null ? SyncState.TO_POST : SyncState.TO_UPDATE;
+                sending.add(new Settlement(m.type(), m.uid(), m.updatedAt(), state, m == u.self(), null,
+                        List.of()));
+            }
+        }
+        books.settle(pass.run.id(), sending);
+        pass.sent += units.size();
+        pass.pageNumber++;
+        JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size() + " "
+                + mode.noun + " to send (" + items.size() + " read)");
+        pass.batch.add(new Page(pass, pass.pageNumber, pass.scopes.get(pass.scopeIndex), item, units,
+                hasContent(deletes) ? JSON.writeValueAsString(deletes) : null,
+                hasContent(upserts) ? JSON.writeValueAsString(upserts) : null));
     }
 
-    /** Relationship pass (tracker stage), after all pages: loop condition and the next page of relationships. */
-    public boolean hasRelationshipPage(Exchange exchange) throws Exception {
+    /** Relationship pass (tracker stage), after all tracked entities are settled: relationships left to send. */
+    public boolean hasRelationships(Exchange exchange) {
+        return !pass(exchange).relationships.isEmpty();
+    }
+
+    /** Queues the next page of relationships (CREATE_AND_UPDATE only) in the batch. */
+    public void queueRelationshipPage(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
-        if (pass.relationships.isEmpty()) {
-            return false;
-        }
         ObjectNode upserts = JSON.createObjectNode();
         ArrayNode array = upserts.putArray(TrackerType.RELATIONSHIP.collection());
         List<Unit> units = new ArrayList<>();
@@ -263,45 +306,75 @@ public final class TrackerPushStage {
                     pass.relationshipTimes.get(e.getKey()), false), List.of()));
             it.remove();
         }
-        if (pass.stage == null || pass.stage.isComplete()) {
+        if (pass.stage == null || pass.readStages.contains(pass.stage) || pass.stage.isComplete()) {
+            if (pass.stage != null && !pass.readStages.contains(pass.stage)) {
+                pass.readStages.add(pass.stage);
+            }
             pass.stage = pass.process.startStage("Synchronizing relationships", 0,
                     JobProgress.FailurePolicy.SKIP_ITEM);
             pass.pageNumber = 0;
         }
+        pass.sent += units.size();
         pass.pageNumber++;
-        pass.pageItem = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size() + " relationships");
-        pass.page = units;
-        pass.deleteJudge = null;
-        pass.upsertJudge = null;
-        // the loop condition may see a copy of the exchange: the payload travels in the pass
-        pass.relationshipPayload = JSON.writeValueAsString(upserts);
-        return true;
+        JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size()
+                + " relationships");
+        pass.batch.add(new Page(pass, pass.pageNumber, "relationships", item, units, null,
+                JSON.writeValueAsString(upserts)));
     }
 
-    /** Before the POST of a relationship page: its payload as body. */
-    public void prepareRelationshipSend(Exchange exchange) {
+    /** True when the batch holds as many pages as may be sent at once. */
+    public boolean batchFull(Exchange exchange) {
+        return pass(exchange).batch.size() >= parallelism;
+    }
+
+    /** The pages of the batch, to be sent in parallel (split); the batch starts empty again. */
+    public List<Page> takeBatch(Exchange exchange) {
         TrackerPass pass = pass(exchange);
-        clearForCall(exchange);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(pass.relationshipPayload);
+        List<Page> pages = List.copyOf(pass.batch);
+        pass.batch.clear();
+        return pages;
     }
 
-    /** Before a POST to central: the payload as body, JSON content type, nothing else on the message. */
-    public void prepareSend(Exchange exchange, String variable) {
-        String payload = exchange.getVariable(variable, String.class);
+    /** After every page of a batch is settled: the stages whose pages were all read and sent are complete. */
+    public void batchSettled(Exchange exchange) {
+        TrackerPass pass = pass(exchange);
+        for (JobProgress.Stage stage : pass.readStages) {
+            if (!stage.isComplete()) {
+                stage.complete(stage.getItems().size() + " pages");
+            }
+        }
+        pass.readStages.clear();
+    }
+
+    /** Split branch: the page it sends (its body) goes to the variable {@value #PAGE}. */
+    public void beginPage(Exchange exchange) {
+        exchange.setVariable(PAGE, exchange.getMessage().getBody(Page.class));
+    }
+
+    public boolean hasDeletes(Exchange exchange) {
+        return page(exchange).deletes != null;
+    }
+
+    public boolean hasUpserts(Exchange exchange) {
+        return page(exchange).upserts != null;
+    }
+
+    /** Before a POST to central: the page's DELETE or CREATE_AND_UPDATE payload as body, nothing else. */
+    public void prepareSend(Exchange exchange, boolean deletes) {
+        Page page = page(exchange);
         clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(payload);
+        exchange.getMessage().setBody(deletes ? page.deletes : page.upserts);
     }
 
     /** After the DELETE import: the report per object (200 or 409 carry one; anything else fails the page). */
     public void judgeDeletes(Exchange exchange) throws Exception {
-        pass(exchange).deleteJudge = judge(exchange, true);
+        page(exchange).deleteJudge = judge(exchange, true);
     }
 
     /** After the CREATE_AND_UPDATE import. */
     public void judgeUpserts(Exchange exchange) throws Exception {
-        pass(exchange).upsertJudge = judge(exchange, false);
+        page(exchange).upsertJudge = judge(exchange, false);
     }
 
     private ImportReportJudge judge(Exchange exchange, boolean delete) throws Exception {
@@ -319,25 +392,23 @@ public final class TrackerPushStage {
 
     /** After a page's imports: the state of every object of the page, with its conflicts, in one transaction. */
     public void settlePage(Exchange exchange) {
-        TrackerPass pass = pass(exchange);
-        if (pass.page == null || pass.page.isEmpty()) {
-            return;
-        }
+        Page page = page(exchange);
+        TrackerPass pass = page.pass;
         List<Settlement> settlements = new ArrayList<>();
         int synced = 0;
         int errors = 0;
         int warnings = 0;
         int open = 0;
-        for (Unit u : pass.page) {
+        for (Unit u : page.units) {
             SyncState aggregated = SyncState.SYNCED;
             for (Member m : u.members()) {
-                ImportReportJudge.Verdict v = verdict(pass, m);
+                ImportReportJudge.Verdict v = verdict(page, m);
                 settlements.add(settlement(m, v));
                 if (m.type() != TrackerType.RELATIONSHIP || m.deleted()) {
                     aggregated = SyncState.worst(aggregated, v.state());
                 }
             }
-            ImportReportJudge.Verdict own = verdict(pass, u.self());
+            ImportReportJudge.Verdict own = verdict(page, u.self());
             aggregated = SyncState.worst(aggregated, own.state());
             String error = own.conflicts().isEmpty() ? (aggregated == SyncState.SYNCED ? null
                     : aggregated.settled() ? "a nested object was rejected" : "not confirmed by central")
@@ -355,73 +426,67 @@ public final class TrackerPushStage {
             }
         }
         books.settle(pass.run.id(), settlements);
-        pass.synced += synced;
-        pass.errors += errors;
-        pass.warnings += warnings;
-        pass.unsettled += open;
+        pass.count(synced, errors, warnings, open);
         String summary = synced + " synced, " + errors + " rejected, " + warnings + " with warnings, " + open
                 + " not confirmed";
-        LOG.info("{} {} page {}: {}", mode.stage, pass.scopeIndex < pass.scopes.size()
-                ? pass.scopes.get(pass.scopeIndex) : "relationships", pass.pageNumber, summary);
+        LOG.info("{} {} page {}: {}", mode.stage, page.scope, page.number, summary);
         if (open > 0) {
-            pass.pageItem.fail(summary);
+            page.item.fail(summary);
         } else {
-            pass.pageItem.complete(summary);
+            page.item.complete(summary);
         }
-        pass.page = null;
     }
 
-    /** A page failed for a transient reason (retries exhausted, reset, unreadable answer): nothing is settled. */
-    public void pageFailed(Exchange exchange) {
+    /**
+     * The local export could not be read (retries exhausted, unreadable answer): the rest of this program / type
+     * waits for the next run, and the watermark stays at or before the cursor.
+     */
+    public void readFailed(Exchange exchange) {
         TrackerPass pass = pass(exchange);
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (pass.page == null) {
-            // the export could not be read: the rest of this program/type waits for the next run
-            pass.unsettledAt(pass.cursor);
-            pass.unsettledFromStart |= pass.cursor == null;
-            pass.scopeDone = true;
-            if (pass.stage != null) {
-                pass.stage.fail("Reading the local export failed: " + reason);
-            }
-            pass.run.recordFailure(mode.noun + ": reading page failed: " + reason);
-            LOG.warn("{}: reading a page failed: {}", mode.stage, reason);
-        } else {
-            for (Unit u : pass.page) {
-                pass.unsettledAt(u.self().updatedAt());
-            }
-            pass.unsettled += pass.page.size();
-            if (pass.pageItem != null) {
-                pass.pageItem.fail("Page " + pass.pageNumber + " was not confirmed by central: " + reason);
-            }
-            pass.run.recordFailure(mode.noun + ": page " + pass.pageNumber + " not confirmed: " + reason);
-            LOG.warn("{}: page {} of {} objects not confirmed: {}", mode.stage, pass.pageNumber, pass.page.size(),
-                    reason);
-            pass.page = null;
+        String reason = caught(exchange);
+        pass.unsettledAt(pass.cursor);
+        pass.readFailed();
+        pass.scopeDone = true;
+        if (pass.stage != null) {
+            pass.stage.fail("Reading the local export failed: " + reason);
         }
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        pass.run.recordFailure(mode.noun + ": reading page failed: " + reason);
+        LOG.warn("{}: reading a page failed: {}", mode.stage, reason);
+    }
+
+    /** A page was not confirmed by central (retries exhausted, reset, unreadable answer): nothing is settled. */
+    public void pageFailed(Exchange exchange) {
+        Page page = page(exchange);
+        TrackerPass pass = page.pass;
+        String reason = caught(exchange);
+        for (Unit u : page.units) {
+            pass.unsettledAt(u.self().updatedAt());
+        }
+        pass.count(0, 0, 0, page.units.size());
+        page.item.fail("Page " + page.number + " was not confirmed by central: " + reason);
+        pass.run.recordFailure(mode.noun + ": page " + page.number + " of " + page.scope + " not confirmed: "
+                + reason);
+        LOG.warn("{}: page {} of {} ({} objects) not confirmed: {}", mode.stage, page.number, page.scope,
+                page.units.size(), reason);
     }
 
     /** A failure before paging (availability, system info, metadata): the stage ends without reading anything. */
     public void stageFailed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = e == null ? "unknown failure" : e.getMessage();
-        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        String reason = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) == null ? "unknown failure"
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage();
+        JobRun run = JobCoordinator.currentRun(exchange, "stage." + mode.stage);
         TrackerPass pass = exchange.getVariable(TrackerPass.VARIABLE, TrackerPass.class);
-        if (pass != null) {
-            pass.process.fail(reason);
-        } else if (run != null) {
-            run.progress().startProcess(mode.description).fail(reason);
-        }
-        if (run != null) {
-            run.recordFailure(mode.description + " failed: " + reason);
-        }
+        (pass != null ? pass.process : run.progress().startProcess(mode.description)).fail(reason);
+        run.recordFailure(mode.description + " failed: " + reason);
+        run.recordStage(pass == null ? StageOutcome.of(mode.metric, 0, 0, 0, 0, Instant.now(), false)
+                : outcome(pass));
         LOG.warn("{} failed: {}", mode.description, reason);
     }
 
     /** End of the stage: the watermark moves to the window end or to the oldest unsettled object. */
     public void closeWindow(Exchange exchange) {
         TrackerPass pass = pass(exchange);
+        batchSettled(exchange);
         if (pass.stage != null && !pass.stage.isComplete()) {
             pass.stage.complete(pass.pageNumber + " pages");
         }
@@ -446,11 +511,19 @@ public final class TrackerPushStage {
         } else {
             pass.process.fail(summary);
         }
+        pass.run.recordStage(outcome(pass));
         LOG.info("{}: {}; next window starts at {}", mode.description, summary,
                 pass.unsettledFromStart ? "the same place" : next);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The stage's numbers for the metrics; settled = confirmed by central (synced) or rejected as a conflict. */
+    private StageOutcome outcome(TrackerPass pass) {
+        return StageOutcome.of(mode.metric, pass.sent, pass.synced + pass.errors + pass.warnings,
+                pass.errors + pass.warnings, pass.pagesFailed, pass.process.getStartedTime(),
+                pass.process.getStatus() == JobProgress.Status.SUCCESS);
+    }
 
     private Unit addEvent(TrackerPass pass, ObjectNode event, Member self, ObjectNode deletes, ObjectNode upserts) {
         if (self.deleted()) {
@@ -475,6 +548,10 @@ public final class TrackerPushStage {
         ArrayNode enrollments = te.path("enrollments") instanceof ArrayNode a ? a : te.putArray("enrollments");
         for (Iterator<JsonNode> ei = enrollments.iterator(); ei.hasNext(); ) {
             ObjectNode en = (ObjectNode) ei.next();
+            if (!programs.isEmpty() && !programs.contains(en.path("program").asText())) {
+                ei.remove(); // an enrollment in a program that is not configured stays on the local instance
+                continue;
+            }
             Member m = member(TrackerType.ENROLLMENT, en);
             members.add(m);
             if (m.deleted()) {
@@ -512,8 +589,8 @@ public final class TrackerPushStage {
         return new Unit(self, members);
     }
 
-    private ImportReportJudge.Verdict verdict(TrackerPass pass, Member m) {
-        ImportReportJudge judge = m.deleted() ? pass.deleteJudge : pass.upsertJudge;
+    private ImportReportJudge.Verdict verdict(Page page, Member m) {
+        ImportReportJudge judge = m.deleted() ? page.deleteJudge : page.upsertJudge;
         if (judge == null) {
             return new ImportReportJudge.Verdict(m.deleted() ? SyncState.TO_DELETE : SyncState.TO_UPDATE, List.of());
         }
@@ -583,7 +660,7 @@ public final class TrackerPushStage {
     }
 
     private TrackerType topType() {
-        return mode == Mode.EVENTS ? TrackerType.EVENT : TrackerType.TRACKED_ENTITY;
+        return mode.topType();
     }
 
     private String idField() {
@@ -596,6 +673,20 @@ public final class TrackerPushStage {
 
     private static boolean hasContent(ObjectNode payload) {
         return payload.size() > 0;
+    }
+
+    private static Page page(Exchange exchange) {
+        Page page = exchange.getVariable(PAGE, Page.class);
+        if (page == null) {
+            throw new IllegalStateException("no tracker page on this exchange");
+        }
+        return page;
+    }
+
+    private static String caught(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static TrackerPass pass(Exchange exchange) {

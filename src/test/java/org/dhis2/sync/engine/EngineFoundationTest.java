@@ -7,9 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +34,10 @@ class EngineFoundationTest {
     @Test
     void startsOnEmbeddedPostgresWithSchemaRoutesHealthAndJmx() throws Exception {
         Path routes = TestEngines.routesWith(temp, "routes-probe");
-        Properties props = TestEngines.properties(temp.resolve("pg"), routes, Map.of());
+        // no DHIS2 listens at these URLs: the engine is alive, but not ready
+        Properties props = TestEngines.properties(temp.resolve("pg"), routes, Map.of(
+                "local.url", "http://127.0.0.1:" + TestEngines.freePort(),
+                "central.url", "http://127.0.0.1:" + TestEngines.freePort()));
         try (Engine engine = Engine.start(SyncSettings.forRun(props))) {
             List<String> tables = new ArrayList<>();
             try (Connection c = engine.database().dataSource().getConnection();
@@ -54,18 +54,22 @@ class EngineFoundationTest {
                     .queryNames(new ObjectName("org.apache.camel:type=routes,*"), null);
             assertThat(mbeans).anySatisfy(n -> assertThat(n.getKeyProperty("name")).isEqualTo("\"probeLocal\""));
 
-            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + engine.settings().managementPort() + "/observe/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(health.statusCode()).isEqualTo(200);
-            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health.body());
-            assertThat(json.path("status").asText()).isEqualTo("UP");
+            HttpResponse<String> live = ManagementEndpoints.get(engine, "/observe/health/live");
+            assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            assertThat(mapper.readTree(live.body()).path("status").asText()).isEqualTo("UP");
+            HttpResponse<String> health = ManagementEndpoints.get(engine, "/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            var json = mapper.readTree(health.body());
             assertThat(json.path("checks").findValuesAsText("name")).contains("bookkeeping-database");
             json.path("checks").forEach(check -> {
                 if (check.path("name").asText().equals("bookkeeping-database")) {
                     assertThat(check.path("status").asText()).isEqualTo("UP");
                 }
             });
+            assertThat(json.path("checks").findValuesAsText("message")).anySatisfy(m -> assertThat(m)
+                    .startsWith("The local DHIS2 is unavailable: Network is unreachable (HttpHostConnectException")
+                    .contains("Connection refused"));
         }
     }
 

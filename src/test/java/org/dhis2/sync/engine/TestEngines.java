@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.dhis2.sync.config.ConfigLoader;
+import org.dhis2.sync.config.JobSchedule;
 
 /** Builds engine configurations for tests: shipped defaults + a temporary data folder + a free management port. */
 public final class TestEngines {
@@ -51,6 +52,8 @@ public final class TestEngines {
         all.put("sync.routes.dir", routes.toString());
         all.put("sync.management.port", String.valueOf(freePort()));
         all.put("metadata.sync.retry.time.frequency.millisec", "10");
+        // no schedule fires in a test unless the test turns it on: runs are started by the test itself
+        JobSchedule.JOB_TYPES.forEach(type -> all.put(JobSchedule.key(type, "enabled"), "false"));
         all.putAll(overrides);
         return ConfigLoader.load(null, Map.of(), all);
     }

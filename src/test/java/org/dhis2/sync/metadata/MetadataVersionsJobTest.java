@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.engine.TestEngines;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobRun;
@@ -163,6 +164,7 @@ class MetadataVersionsJobTest {
         central.add(MetadataVersion.Type.BEST_EFFORT, snapshot("2.40", optionSet("HashBadSet1", "Hash bad")),
                 "0123456789abcdef0123456789abcdef");
         central.add(MetadataVersion.Type.BEST_EFFORT, snapshot("2.40", optionSet("HashLater01", "Hash later")));
+        String metricsBefore = ManagementEndpoints.get(engine, "/observe/metrics").body();
 
         JobRun run = runJob();
 
@@ -177,6 +179,18 @@ class MetadataVersionsJobTest {
                 "Success Notification: Metadata Synchronization", "Action Required: MetadataSync Failed Notification");
         assertThat(GreenMailUtil.getBody(mails().get(1))).contains("Category: metadata sync", "Version: Version_2",
                 "corrupted");
+        // /observe/metrics: two versions went to the local import, one went in, one failed; the job run FAILED
+        String metrics = ManagementEndpoints.get(engine, "/observe/metrics").body();
+        assertThat(metadataDelta(metricsBefore, metrics, "dhis2sync_objects_sent_total")).isEqualTo(2);
+        assertThat(metadataDelta(metricsBefore, metrics, "dhis2sync_objects_settled_total")).isEqualTo(1);
+        assertThat(metadataDelta(metricsBefore, metrics, "dhis2sync_pages_failed_total")).isEqualTo(1);
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_job_runs_total", "job", "META_DATA_SYNC",
+                "status", "FAILED")).isEqualTo(1);
+    }
+
+    private static double metadataDelta(String before, String after, String name) {
+        return ManagementEndpoints.metric(after, name, "stage", "metadataVersions")
+                - ManagementEndpoints.metric(before, name, "stage", "metadataVersions");
     }
 
     @Test

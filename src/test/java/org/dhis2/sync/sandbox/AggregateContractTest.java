@@ -73,7 +73,7 @@ class AggregateContractTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("dataValues")).isNotEmpty();
         // the reference (JsonDataValueSetWriter) writes comment even when null; the Android mock trimmed it
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture(
+        assertThat(JsonShape.differences(JsonShape.fixture(
                 "payloads/datavalues/data_values_monthly.json"), answer.json(), "dataValues[].comment")).isEmpty();
         assertThat(answer.json().path("dataValues").get(0).has("comment")).isTrue();
     }
@@ -92,7 +92,7 @@ class AggregateContractTest {
         var answer = http.get("/api/dataValueSets?dataSet=" + ds + "&period=202401&orgUnit=" + ou);
         // DHIS2 adds period/orgUnit (and completeDate when complete) to the header for one set/period/unit
         for (String fixture : List.of("data_values_BfMAe6Itzgt.json", "data_values_lyLU2wR22tC.json")) {
-            assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture("payloads/datavalues/" + fixture),
+            assertThat(JsonShape.differences(JsonShape.fixture("payloads/datavalues/" + fixture),
                     answer.json(), "period", "orgUnit", "completeDate", "dataValues[].comment"))
                     .as(fixture).isEmpty();
         }
@@ -111,7 +111,7 @@ class AggregateContractTest {
         Dhis2Instance instance = start(minor);
         var answer = http.get("/api/dataValueSets?dataSet=" + firstDataSet(instance) + "&period=199001&orgUnit="
                 + instance.userOrgUnits().get(0) + "&children=true");
-        assertThat(answer.json()).isEqualTo(JsonShapeAggregate.fixture("payloads/datavalues/data_values_empty.json"));
+        assertThat(answer.json()).isEqualTo(JsonShape.fixture("payloads/datavalues/data_values_empty.json"));
     }
 
     @ParameterizedTest
@@ -121,9 +121,9 @@ class AggregateContractTest {
         var answer = http.post("/api/dataValueSets",
                 AggregateHttp.fixtureText("payloads/datavalues/dataValueSetJ.json"));
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture(
+        assertThat(JsonShape.differences(JsonShape.fixture(
                 "import-summaries/data_value_import_summary_web_response.json"), answer.json())).isEmpty();
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture("import-summaries/import_count.json"),
+        assertThat(JsonShape.differences(JsonShape.fixture("import-summaries/import_count.json"),
                 answer.json().path("response").path("importCount"))).isEmpty();
         assertThat(answer.json().path("response").path("importCount").path("imported").asInt()).isEqualTo(1);
     }
@@ -135,12 +135,12 @@ class AggregateContractTest {
         String numeric = dataElementOfType(instance, "NUMBER");
         var answer = http.post("/api/dataValueSets", warningBody(instance, numeric));
         assertThat(answer.status()).isEqualTo(409);
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture(
+        assertThat(JsonShape.differences(JsonShape.fixture(
                         "import-summaries/data_value_set_warning.json"), answer.json(),
                 "response.conflicts[].objects", "response.conflicts[].errorCode", "response.conflicts[].property",
                 "response.conflicts[].indexes", "response.rejectedIndexes")).isEmpty();
         JsonNode conflict = answer.json().path("response").path("conflicts").get(0);
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture("import-summaries/import_conflict.json"),
+        assertThat(JsonShape.differences(JsonShape.fixture("import-summaries/import_conflict.json"),
                 conflict)).isEmpty();
         assertThat(conflict.path("errorCode").asText()).isEqualTo("E7619");
         assertThat(conflict.path("objects").path("value").asText()).isEqualTo("value_not_numeric");
@@ -152,7 +152,7 @@ class AggregateContractTest {
         Dhis2Instance instance = start(minor);
         var answer = http.post("/api/37/dataValueSets", warningBody(instance, dataElementOfType(instance, "NUMBER")));
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(JsonShapeAggregate.differences(JsonShapeAggregate.fixture(
+        assertThat(JsonShape.differences(JsonShape.fixture(
                         "import-summaries/data_value_set_warning.pre-2.38.json"), answer.json(),
                 "conflicts[].objects", "conflicts[].errorCode", "conflicts[].property", "conflicts[].indexes",
                 "rejectedIndexes")).isEmpty();

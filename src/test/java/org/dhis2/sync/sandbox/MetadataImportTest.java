@@ -75,7 +75,7 @@ class MetadataImportTest {
         assertThat(post(server, "/api/metadata", gzip(body)).statusCode()).isEqualTo(200); // gzip is sniffed
         server.instance().metadataVersions().create(MetadataVersion.Type.BEST_EFFORT);
         JsonNode snapshot = json(get(server, "/api/metadata/version/Version_1/data").body());
-        assertThat(JsonShapeMetadata.differences(json(body), snapshot)).isEmpty();
+        assertThat(JsonShape.differences(json(body), snapshot)).isEmpty();
     }
 
     @Test
@@ -104,7 +104,7 @@ class MetadataImportTest {
                    "objectReports":[{"klass":"org.hisp.dhis.program.ProgramStage","index":0,"uid":"x",
                     "errorReports":[{"message":"m","mainKlass":"k","mainId":"x","errorCode":"E4053","errorProperties":["p"]}]}]}]}}
                 """);
-        assertThat(JsonShapeMetadata.differences(reference, envelope))
+        assertThat(JsonShape.differences(reference, envelope))
                 .containsExactlyInAnyOrder("extra $.response.typeReports[].objectReports[].errorReports[].errorKlass",
                         "extra $.response.typeReports[].objectReports[].errorReports[].errorProperty",
                         "extra $.response.typeReports[].objectReports[].errorReports[].value");

@@ -58,7 +58,7 @@ class MetadataVersionApiTest {
         JsonNode reference = json("{\"name\":\"Version_4\",\"created\":\"2016-06-30T06:01:28.684+0000\","
                 + "\"lastUpdated\":\"2016-06-30T06:01:28.685+0000\",\"externalAccess\":false,\"displayName\":\"Version_4\","
                 + "\"type\":\"BEST_EFFORT\",\"hashCode\":\"848bf6edbaf4faeb7d1a1169445357b0\",\"id\":\"Ayz2AEMB6ry\"}");
-        assertThat(JsonShapeMetadata.differences(reference, v)).isEmpty();
+        assertThat(JsonShape.differences(reference, v)).isEmpty();
         assertThat(v.path("name").asText()).isEqualTo("Version_2");
         assertThat(v.path("type").asText()).isEqualTo("ATOMIC");
         assertThat(v.path("created").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0000");
@@ -67,7 +67,7 @@ class MetadataVersionApiTest {
         JsonNode historyReference = json("{\"metadataversions\":[{\"name\":\"Version_3\",\"type\":\"BEST_EFFORT\","
                 + "\"created\":\"2016-06-30T06:01:23.680+0000\",\"id\":\"FVkGzSjAAYg\","
                 + "\"hashCode\":\"70b779ea448b0da23d8ae0bd59af6333\"}]}");
-        assertThat(JsonShapeMetadata.differences(historyReference, history)).isEmpty();
+        assertThat(JsonShape.differences(historyReference, history)).isEmpty();
         assertThat(history.path("metadataversions")).hasSize(2);
 
         JsonNode sinceFirst = json(getText(server, "/api/metadata/version/history?baseline=Version_1").body());

@@ -55,7 +55,7 @@ class ReservedValueApiTest {
         HttpResponse<String> list = getText(server, "/api/trackedEntityAttributes/xeG4wH2I676/generateAndReserve?numberToReserve=3");
         assertThat(list.statusCode()).isEqualTo(200);
         JsonNode values = json(list.body());
-        assertThat(JsonShapeMetadata.differences(
+        assertThat(JsonShape.differences(
                 json(fixture("reserved-values/tracked_entity_attribute_reserved_values.json")), values)).isEmpty();
         assertThat(values).hasSize(3);
         JsonNode first = values.get(0);
@@ -68,7 +68,7 @@ class ReservedValueApiTest {
                 Dhis2Dates.parse(first.path("expiryDate").asText()))).isEqualTo(Duration.ofDays(60));
 
         JsonNode single = json(getText(server, "/api/trackedEntityAttributes/xeG4wH2I676/generate").body());
-        assertThat(JsonShapeMetadata.differences(
+        assertThat(JsonShape.differences(
                 json(fixture("reserved-values/tracked_entity_attribute_reserved_value.json")), single)).isEmpty();
         assertThat(Duration.between(Dhis2Dates.parse(single.path("created").asText()),
                 Dhis2Dates.parse(single.path("expiryDate").asText()))).isEqualTo(Duration.ofDays(3));

@@ -83,6 +83,8 @@ class SandboxServerTest {
     void resetMidBodyCutsTheAnswer() {
         server.instance().faults().on("GET", "/api/system/info").requests(1).fail(Fault.resetMidBody());
         assertThatThrownBy(() -> get("/api/system/info", basic("admin", "district"))).isInstanceOf(IOException.class);
+        // one log entry for the cut request, made when its answer started
+        assertThat(server.instance().requests().matching("GET", "/api/system/info")).hasSize(1);
     }
 
     @Test
@@ -97,5 +99,41 @@ class SandboxServerTest {
         HttpResponse<String> r = get("/api/nothingHere", basic("admin", "district"));
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(SandboxJson.MAPPER.readTree(r.body()).path("httpStatus").asText()).isEqualTo("Not Found");
+    }
+
+    @Test
+    void requestLogMeasuresHowManyRequestsWereHandledAtOnce() throws Exception {
+        server.instance().faults().setLatency(Duration.ofMillis(300));
+        String auth = basic("admin", "district");
+        get("/api/system/ping", auth);
+        get("/api/system/ping", auth);
+        assertThat(RequestLog.maxConcurrent(server.instance().requests().matching("GET", "/api/system/ping")))
+                .isEqualTo(1);
+        server.instance().requests().clear();
+        var parallel = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        get("/api/system/ping", auth);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })).toList();
+        parallel.forEach(java.util.concurrent.CompletableFuture::join);
+        assertThat(RequestLog.maxConcurrent(server.instance().requests().matching("GET", "/api/system/ping")))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void changeAfterAnswerRunsOnlyAfterTheScriptedRequestWasHandled() throws Exception {
+        java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.instance().faults().on("GET", "/api/system/ping").requests(2)
+                .fail(Fault.changeAfterAnswer(() -> seen.add(server.instance().requests().count("GET", "/api"))));
+        String auth = basic("admin", "district");
+        assertThat(get("/api/system/ping", auth).body()).isEqualTo("pong");
+        assertThat(seen).isEmpty();
+        assertThat(get("/api/system/ping", auth).body()).isEqualTo("pong");
+        assertThat(get("/api/system/ping", auth).body()).isEqualTo("pong");
+        // ran once, after request 2 was answered (and logged), before request 3 came
+        assertThat(seen).containsExactly(2L);
     }
 }

@@ -2,23 +2,20 @@ package org.dhis2.sync.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.dhis2.sync.config.SyncSettings;
-import org.dhis2.sync.engine.Engine;
-import org.dhis2.sync.engine.TestEngines;
-import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
-import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.Fault;
 import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
@@ -34,53 +31,44 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EventProgramsSyncTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path temp;
+    static TrackerSyncFixture sync;
     static SandboxPair pair;
-    static Engine engine;
 
     @BeforeAll
     static void start() throws Exception {
-        pair = SandboxPair.start(Dhis2Version.of(40), Dhis2Version.of(42));
-        SandboxGenerator.populate(pair, GeneratorSpec.small());
-        pair.central().requests().setRecordBodies(true);
-        var props = TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), Map.of(
-                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
-                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
-                "sync.events.pageSize", "7"));
-        engine = Engine.start(SyncSettings.forRun(props));
+        sync = TrackerSyncFixture.start(temp, 40, 42, GeneratorSpec.small(), Map.of("sync.events.pageSize", "7"));
+        pair = sync.pair;
     }
 
     @AfterAll
     static void stop() {
-        if (engine != null) {
-            engine.close();
+        if (sync != null) {
+            sync.close();
         }
-        pair.close();
     }
 
     static JobRun run() {
-        engine.context().createProducerTemplate().send("direct:job.EVENT_PROGRAMS_DATA_SYNC", e -> { });
-        return ((JobCoordinator) engine.context().getRegistry().lookupByName("jobs"))
-                .lastFinished("EVENT_PROGRAMS_DATA_SYNC").orElseThrow();
+        return sync.run(TrackerSyncFixture.EVENTS_JOB);
     }
 
     static Set<String> events(Dhis2Instance instance, boolean deleted) {
-        return instance.tracker().query(Kind.EVENT, null, null,
-                        i -> i.deleted() == deleted && i.text("enrollment") == null, false, 0, -1, false)
-                .items().stream().map(Item::uid).collect(Collectors.toSet());
+        return deleted ? instance.tracker().query(Kind.EVENT, null, null,
+                        i -> i.deleted() && i.text("enrollment") == null, false, 0, -1, false)
+                .items().stream().map(Item::uid).collect(Collectors.toSet())
+                : TrackerSyncFixture.alive(instance, Kind.EVENT, true);
     }
 
     static String state(String uid) throws Exception {
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select state from sync_item where kind = 'EVENT' and uid = '" + uid + "'")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return sync.state(TrackerType.EVENT, uid);
     }
 
     @Test
     @Order(1)
-    void firstRunPushesEventsWithoutSkipSyncValuesAndSecondRunSendsNothing() {
+    void firstRunPushesEventsWithoutSkipSyncValuesAndSecondRunSendsNothing() throws Exception {
         JobRun first = run();
         assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(events(pair.central(), false)).isEqualTo(events(pair.local(), false)).isNotEmpty();
@@ -100,6 +88,25 @@ class EventProgramsSyncTest {
         JobRun second = run();
         assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(pair.central().requests().count("POST", "/api/tracker")).isEqualTo(posts);
+
+        // /observe/metrics: every event central received was counted once, as sent and settled, in two stage runs
+        Set<String> received = new HashSet<>();
+        pair.central().requests().matching("POST", "/api/tracker").forEach(r -> {
+            try {
+                JSON.readTree(r.bodyText()).path("events").forEach(e -> received.add(e.path("event").asText()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String metrics = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_objects_sent_total", "stage", "events"))
+                .isEqualTo(received.size()).isPositive();
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_objects_settled_total", "stage", "events"))
+                .isEqualTo(received.size());
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_stage_duration_seconds_count", "stage", "events"))
+                .isEqualTo(2);
+        assertThat(ManagementEndpoints.metric(metrics, "dhis2sync_job_runs_total", "job", "EVENT_PROGRAMS_DATA_SYNC",
+                "status", "SUCCESS")).isEqualTo(2);
     }
 
     @Test
@@ -135,7 +142,7 @@ class EventProgramsSyncTest {
         assertThat(state(alive[2])).isEqualTo("ERROR");
         assertThat(state(alive[3])).isEqualTo("SYNCED");
         assertThat(state(alive[4])).isEqualTo("SYNCED");
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = sync.engine.database().dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select error_code, value, run_id from import_conflict where uid = '"
                      + alive[2] + "'")) {
             assertThat(rs.next()).isTrue();

@@ -9,15 +9,10 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.dhis2.sync.config.SyncSettings;
-import org.dhis2.sync.engine.Engine;
-import org.dhis2.sync.engine.TestEngines;
-import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
-import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
@@ -35,47 +30,32 @@ class TrackerProgramsSyncTest {
 
     @TempDir
     static Path temp;
+    static TrackerSyncFixture sync;
     static SandboxPair pair;
-    static Engine engine;
 
     @BeforeAll
     static void start() throws Exception {
-        pair = SandboxPair.start(Dhis2Version.of(41), Dhis2Version.of(40));
-        SandboxGenerator.populate(pair, GeneratorSpec.small());
-        pair.central().requests().setRecordBodies(true);
-        var props = TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), Map.of(
-                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
-                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
-                "sync.tracker.pageSize", "5"));
-        engine = Engine.start(SyncSettings.forRun(props));
+        sync = TrackerSyncFixture.start(temp, 41, 40, GeneratorSpec.small(), Map.of("sync.tracker.pageSize", "5"));
+        pair = sync.pair;
     }
 
     @AfterAll
     static void stop() {
-        if (engine != null) {
-            engine.close();
+        if (sync != null) {
+            sync.close();
         }
-        pair.close();
     }
 
     static JobRun run() {
-        engine.context().createProducerTemplate().send("direct:job.TRACKER_PROGRAMS_DATA_SYNC", e -> { });
-        return ((JobCoordinator) engine.context().getRegistry().lookupByName("jobs"))
-                .lastFinished("TRACKER_PROGRAMS_DATA_SYNC").orElseThrow();
+        return sync.run(TrackerSyncFixture.TRACKER_JOB);
     }
 
     static Set<String> alive(Dhis2Instance instance, Kind kind) {
-        return instance.tracker().query(kind, null, null,
-                        i -> !i.deleted() && (kind != Kind.EVENT || i.text("enrollment") != null), false, 0, -1, false)
-                .items().stream().map(Item::uid).collect(Collectors.toSet());
+        return TrackerSyncFixture.alive(instance, kind, false);
     }
 
     static String state(String kind, String uid) throws Exception {
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select state from sync_item where kind = '" + kind + "' and uid = '"
-                     + uid + "'")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return sync.state(TrackerType.valueOf(kind), uid);
     }
 
     @Test
@@ -122,7 +102,7 @@ class TrackerProgramsSyncTest {
         for (int i = 1; i < 4; i++) {
             assertThat(state("TRACKED_ENTITY", tes[i])).isEqualTo("SYNCED");
         }
-        try (Connection c = engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = sync.engine.database().dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from import_conflict where kind = 'EVENT' and uid = '"
                      + badEvent + "' and run_id = " + run.id())) {
             rs.next();
@@ -153,5 +133,175 @@ class TrackerProgramsSyncTest {
         for (Kind kind : Kind.values()) {
             assertThat(alive(pair.central(), kind)).as(kind.name()).isEqualTo(alive(pair.local(), kind));
         }
+    }
+
+    /** The value of an attribute of a tracked entity as an instance stores it. */
+    static String attribute(Dhis2Instance instance, String te, String attribute) {
+        for (var a : instance.tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().body().path("attributes")) {
+            if (a.path("attribute").asText().equals(attribute)) {
+                return a.path("value").asText();
+            }
+        }
+        return null;
+    }
+
+    static String firstAttribute(String te) {
+        return pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().body()
+                .path("attributes").get(0).path("attribute").asText();
+    }
+
+    /** Sets an attribute value on local, as a user editing the tracked entity would. */
+    static double trackerDelta(String before, String after, String name) {
+        return ManagementEndpoints.metric(after, name, "stage", "trackedEntities")
+                - ManagementEndpoints.metric(before, name, "stage", "trackedEntities");
+    }
+
+    static void edit(String te, String attribute, String value) {
+        var body = pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().toJson();
+        for (var a : body.path("attributes")) {
+            if (a.path("attribute").asText().equals(attribute)) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) a).put("value", value);
+            }
+        }
+        pair.local().tracker().put(Kind.TRACKED_ENTITY, te, body);
+    }
+
+    static void assertCentralEqualsLocal() {
+        for (Kind kind : Kind.values()) {
+            assertThat(alive(pair.central(), kind)).as(kind.name()).isEqualTo(alive(pair.local(), kind));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void changesMadeOnLocalWhileTheRunPagesAreNotLost() throws Exception {
+        String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
+        String attr = firstAttribute(tes[0]);
+        for (String te : tes) {
+            pair.local().tracker().touch(Kind.TRACKED_ENTITY, te); // every entity changed: several pages
+        }
+        String[] order = pair.local().tracker().query(Kind.TRACKED_ENTITY, null, null, i -> !i.deleted(), false, 0,
+                -1, false).items().stream().map(Item::uid).toArray(String[]::new);
+        String inFirstPage = order[0];
+        String notYetRead = order[order.length - 1];
+        String created = org.dhis2.sync.sandbox.Uids.random();
+        // right after local served the first page: one entity already read, one not yet read, one new
+        pair.local().faults().on("GET", "/api/tracker/trackedEntities").requests(1)
+                .fail(org.dhis2.sync.sandbox.Fault.changeAfterAnswer(() -> {
+                    edit(inFirstPage, attr, "changed while paging 1");
+                    edit(notYetRead, attr, "changed while paging 2");
+                    var copy = pair.local().tracker().get(Kind.TRACKED_ENTITY, notYetRead).orElseThrow().toJson();
+                    pair.local().tracker().put(Kind.TRACKED_ENTITY, created, copy);
+                }));
+        JobRun during = run();
+        pair.local().faults().clear();
+        assertThat(during.status()).as(during.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        JobRun next = run();
+        assertThat(next.status()).as(next.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(attribute(pair.central(), inFirstPage, attr)).isEqualTo("changed while paging 1");
+        assertThat(attribute(pair.central(), notYetRead, attr)).isEqualTo("changed while paging 2");
+        assertThat(pair.central().tracker().get(Kind.TRACKED_ENTITY, created)).isPresent();
+        assertThat(state("TRACKED_ENTITY", created)).isEqualTo("SYNCED");
+        assertCentralEqualsLocal();
+    }
+
+    @Test
+    @Order(5)
+    void malformedImportAnswerFailsOnlyThatPageAndACleanRunConverges() throws Exception {
+        String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
+        String attr = firstAttribute(tes[0]);
+        for (int i = 0; i < 3; i++) {
+            edit(tes[i], attr, "malformed round " + i);
+        }
+        // central imports the page, then the answer is spoiled (200 with a body that is not JSON)
+        pair.central().faults().on("POST", "/api/tracker").requests(1)
+                .fail(org.dhis2.sync.sandbox.Fault.malformedBody());
+        String metricsBefore = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
+        JobRun faulty = run();
+        pair.central().faults().clear();
+        assertThat(faulty.status()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(faulty.summary()).contains("not confirmed").contains("import report could not be read");
+        // /observe/metrics: one failed page, its 3 tracked entities sent but not settled
+        String metrics = ManagementEndpoints.get(sync.engine, "/observe/metrics").body();
+        assertThat(trackerDelta(metricsBefore, metrics, "dhis2sync_pages_failed_total")).isEqualTo(1);
+        assertThat(trackerDelta(metricsBefore, metrics, "dhis2sync_objects_sent_total")
+                - trackerDelta(metricsBefore, metrics, "dhis2sync_objects_settled_total")).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(state("TRACKED_ENTITY", tes[i])).isIn("TO_UPDATE", "TO_POST");
+        }
+        try (Connection c = sync.engine.database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select status, summary from job_run where id = " + faulty.id())) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("FAILED");
+            assertThat(rs.getString(2)).contains("not confirmed");
+        }
+
+        JobRun clean = run();
+        assertThat(clean.status()).as(clean.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        for (int i = 0; i < 3; i++) {
+            assertThat(state("TRACKED_ENTITY", tes[i])).isEqualTo("SYNCED");
+            assertThat(attribute(pair.central(), tes[i], attr)).isEqualTo("malformed round " + i);
+        }
+        assertCentralEqualsLocal();
+    }
+
+    @Test
+    @Order(6)
+    void transientServerErrorsAreRetriedThenThePageSucceeds() throws Exception {
+        String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
+        pair.local().tracker().touch(Kind.TRACKED_ENTITY, tes[3]);
+        pair.local().tracker().touch(Kind.TRACKED_ENTITY, tes[4]);
+        long posts = pair.central().requests().count("POST", "/api/tracker");
+        // metadata.sync.retry=3 attempts: two 503s, then the import goes through
+        pair.central().faults().on("POST", "/api/tracker").requests(1, 2)
+                .fail(org.dhis2.sync.sandbox.Fault.status(503));
+        JobRun run = run();
+        pair.central().faults().clear();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        var statuses = pair.central().requests().matching("POST", "/api/tracker").stream().skip(posts)
+                .map(org.dhis2.sync.sandbox.RequestLog.Entry::status).toList();
+        // the page: two 503s, then 200 (a relationship page of the touched entities may follow)
+        assertThat(statuses.subList(0, 3)).containsExactly(503, 503, 200);
+        assertThat(statuses.subList(3, statuses.size())).allMatch(s -> s == 200);
+        assertThat(state("TRACKED_ENTITY", tes[3])).isEqualTo("SYNCED");
+        assertThat(state("TRACKED_ENTITY", tes[4])).isEqualTo("SYNCED");
+    }
+
+    @Test
+    @Order(7)
+    void createdUpdatedAndDeletedRelationshipsReachCentral() throws Exception {
+        String[] tes = alive(pair.local(), Kind.TRACKED_ENTITY).stream().sorted().toArray(String[]::new);
+        Item existing = pair.local().tracker().query(Kind.RELATIONSHIP, null, null, i -> !i.deleted(), false, 0, -1,
+                false).items().get(0);
+        String created = org.dhis2.sync.sandbox.Uids.random();
+        var rel = existing.toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rel.path("from").path("trackedEntity"))
+                .put("trackedEntity", tes[5]);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rel.path("to").path("trackedEntity"))
+                .put("trackedEntity", tes[6]);
+        pair.local().tracker().put(Kind.RELATIONSHIP, created, rel);
+        // a relationship change reaches the export with its tracked entity, edited in the same session
+        pair.local().tracker().touch(Kind.TRACKED_ENTITY, tes[5]);
+        Item updated = pair.local().tracker().query(Kind.RELATIONSHIP, null, null,
+                i -> !i.deleted() && !i.uid().equals(created) && !i.uid().equals(existing.uid()), false, 0, -1, false)
+                .items().get(0);
+        var changed = updated.toJson();
+        changed.put("bidirectional", false);
+        pair.local().tracker().put(Kind.RELATIONSHIP, updated.uid(), changed);
+        pair.local().tracker().touch(Kind.TRACKED_ENTITY,
+                changed.path("from").path("trackedEntity").path("trackedEntity").asText());
+        pair.local().tracker().delete(Kind.RELATIONSHIP, existing.uid());
+        pair.local().tracker().touch(Kind.TRACKED_ENTITY,
+                existing.body().path("from").path("trackedEntity").path("trackedEntity").asText());
+
+        JobRun run = run();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, created).orElseThrow().deleted()).isFalse();
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, updated.uid()).orElseThrow().body()
+                .path("bidirectional").asBoolean()).isFalse();
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, existing.uid()).orElseThrow().deleted()).isTrue();
+        assertThat(state("RELATIONSHIP", created)).isEqualTo("SYNCED");
+        assertThat(state("RELATIONSHIP", existing.uid())).isEqualTo("SYNCED");
+        assertCentralEqualsLocal();
     }
 }

@@ -1,0 +1,50 @@
+package org.dhis2.sync.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.dhis2.sync.job.JobControl;
+import org.dhis2.sync.job.JobOverview;
+
+/**
+ * {@code GET /api/jobs} and {@code POST /api/jobs/{jobType}/execute} over the {@code jobControl} bean (scheduling),
+ * looked up per call so that the API starts even where no scheduler is bound (then these two answer 503).
+ */
+public final class AdminJobs {
+
+    public static final String TRIGGER = "MANUAL";
+
+    public List<JobOverview> list(Exchange exchange) {
+        return control(exchange.getContext()).overview();
+    }
+
+    /** Starts a run now; 404 for an unknown job type, 409 (JobAlreadyRunningException) while one runs. */
+    public Map<String, Object> execute(Exchange exchange, String jobType) {
+        String type = AdminQueries.jobType(jobType);
+        JobControl control = control(exchange.getContext());
+        if (control.overview().stream().noneMatch(j -> j.jobType().equals(type))) {
+            throw AdminApiException.notFound("No job of type " + type);
+        }
+        String jobId;
+        try {
+            jobId = control.execute(type, TRIGGER);
+        } catch (IllegalArgumentException e) {
+            throw AdminApiException.notFound(e.getMessage());
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("jobId", jobId);
+        response.put("jobType", type);
+        response.put("trigger", TRIGGER);
+        return AdminAnswers.webMessage(200, "Initiated " + type, response);
+    }
+
+    private static JobControl control(CamelContext context) {
+        JobControl control = context.getRegistry().lookupByNameAndType("jobControl", JobControl.class);
+        if (control == null) {
+            throw AdminApiException.unavailable("Job control is not available in this engine");
+        }
+        return control;
+    }
+}

@@ -1,0 +1,129 @@
+package org.dhis2.sync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.dhis2.sync.db.SqlFile;
+import org.dhis2.sync.tracker.SyncState;
+
+/**
+ * The admin API's reads of the bookkeeping: job run history and last progress tree, conflicts, per-object states.
+ * Lists are paged like DHIS2's ({@code pager} + the collection); parameters arrive as the strings of the request and
+ * are checked here, a bad one is a 400 naming it.
+ */
+public final class AdminQueries {
+
+    private static final Pattern JOB_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final String syncPair;
+
+    public AdminQueries(DataSource dataSource, String syncPair) {
+        this.dataSource = dataSource;
+        this.syncPair = syncPair;
+    }
+
+    /** {@code GET /api/jobs/{jobType}/runs}: id, start, end, status, trigger and summary of each run, newest first. */
+    public Map<String, Object> jobRuns(String jobType, String page, String pageSize) {
+        return paged("admin-job-runs", "runs", Paging.of(page, pageSize), jobType(jobType));
+    }
+
+    /** {@code GET /api/scheduling/completed/{jobType}}: DHIS2's array of processes of the last finished run. */
+    public JsonNode completed(String jobType) {
+        String type = jobType(jobType);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("admin-job-completed"))) {
+            s.setString(1, syncPair);
+            s.setString(2, type);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw AdminApiException.notFound("Job " + type + " has not completed a run yet");
+                }
+                String progress = rs.getString(1);
+                return progress == null ? JSON.createArrayNode() : JSON.readTree(progress);
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read the last run of " + type + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code GET /api/sync/conflicts}: what central rejected, newest first. */
+    public Map<String, Object> conflicts(String kind, String page, String pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        return paged("admin-conflicts", "conflicts", paging, ItemKinds.oneOf("kind", kind, ItemKinds.CONFLICTS));
+    }
+
+    /** {@code GET /api/sync/items}: per-object bookkeeping rows (tracker objects, rejected aggregate keys). */
+    public Map<String, Object> items(String state, String kind, String page, String pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        String s = ItemKinds.oneOf("state", state, Arrays.stream(SyncState.values()).map(Enum::name).toList());
+        return paged("admin-items", "items", paging, s, ItemKinds.oneOf("kind", kind, ItemKinds.ITEMS));
+    }
+
+    static String jobType(String jobType) {
+        if (jobType == null || !JOB_TYPE.matcher(jobType).matches()) {
+            throw AdminApiException.badParameter("jobType", "must be a job type such as DATA_SYNC");
+        }
+        return jobType;
+    }
+
+    /** Runs {@code sql/<name>-count.sql} and {@code sql/<name>-page.sql} with the sync pair and the filters. */
+    private Map<String, Object> paged(String name, String collection, Paging paging, Object... filters) {
+        try (Connection c = dataSource.getConnection()) {
+            long total;
+            try (PreparedStatement s = c.prepareStatement(SqlFile.get(name + "-count"))) {
+                bind(s, filters);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(SqlFile.get(name + "-page"))) {
+                int i = bind(s, filters);
+                s.setInt(i++, paging.pageSize());
+                s.setLong(i, paging.offset());
+                try (ResultSet rs = s.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    while (rs.next()) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        for (int col = 1; col <= meta.getColumnCount(); col++) {
+                            Object v = rs.getObject(col);
+                            row.put(meta.getColumnLabel(col), v instanceof Timestamp t ? t.toInstant() : v);
+                        }
+                        rows.add(row);
+                    }
+                }
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("pager", paging.pager(total));
+            answer.put(collection, rows);
+            return answer;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + collection + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds the sync pair and the filters; returns the next parameter index. */
+    private int bind(PreparedStatement s, Object... filters) throws SQLException {
+        int i = 1;
+        s.setString(i++, syncPair);
+        for (Object f : filters) {
+            s.setObject(i++, f);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,93 @@
+package org.dhis2.sync.job;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.dhis2.sync.config.JobSchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link JobControl} of the engine (bound as {@code jobControl}): what each job did last and does next, and run-now.
+ * The last status comes from job_run, so it survives a restart; it is FAILED whenever the run did not fully succeed.
+ */
+public final class JobOperations implements JobControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobOperations.class);
+
+    private final JobCoordinator coordinator;
+    private final JobScheduler scheduler;
+    private final JobHistory history;
+    private volatile CamelContext context;
+    private volatile ProducerTemplate template;
+
+    public JobOperations(JobCoordinator coordinator, JobScheduler scheduler, JobHistory history) {
+        this.coordinator = coordinator;
+        this.scheduler = scheduler;
+        this.history = history;
+    }
+
+    public void start(CamelContext camelContext) {
+        this.context = camelContext;
+        this.template = camelContext.createProducerTemplate();
+    }
+
+    @Override
+    public List<JobOverview> overview() {
+        return JobSchedule.JOB_TYPES.stream().map(this::overview).toList();
+    }
+
+    /** One job's overview. */
+    public JobOverview overview(String jobType) {
+        JobSchedule schedule = knownSchedule(jobType);
+        Optional<JobRun> running = coordinator.running(jobType);
+        Optional<JobHistory.EndedRun> last = lastEnded(jobType);
+        String status = running.isPresent() ? "RUNNING"
+                : last.map(JobHistory.EndedRun::status).orElse("NOT_STARTED");
+        return new JobOverview(jobType, schedule.enabled(), schedule.describe(), status,
+                last.map(JobHistory.EndedRun::started).orElse(null),
+                last.map(JobHistory.EndedRun::runtimeMillis).orElse(null),
+                scheduler.nextExecutionTime(jobType).orElse(null), running.isPresent());
+    }
+
+    @Override
+    public String execute(String jobType, String trigger) {
+        knownSchedule(jobType);
+        if (context == null || !JobScheduler.hasJobRoute(context, jobType)) {
+            throw new IllegalArgumentException("job " + jobType + " has no route (direct:job." + jobType + ") installed");
+        }
+        JobRun run = coordinator.begin(jobType, trigger);
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setHeader("trigger", trigger);
+        exchange.setProperty(JobCoordinator.RUN_PROPERTY, run);
+        template.asyncSend("direct:job." + jobType, exchange).whenComplete((done, error) -> {
+            if (error != null || done.getException() != null) {
+                LOG.warn("{} run {} ({}) did not complete normally: {}", jobType, run.jobId(), trigger,
+                        error != null ? error.getMessage() : done.getException().getMessage());
+                coordinator.abandon(exchange);
+            }
+        });
+        return run.jobId();
+    }
+
+    private JobSchedule knownSchedule(String jobType) {
+        return scheduler.schedule(jobType).orElseThrow(() -> new IllegalArgumentException(
+                "unknown job type '" + jobType + "'; known: " + String.join(", ", JobSchedule.JOB_TYPES)));
+    }
+
+    /** The newer of this process's last ended run and the recorded one (a failed write must not hide a run). */
+    private Optional<JobHistory.EndedRun> lastEnded(String jobType) {
+        Optional<JobHistory.EndedRun> recorded = history.lastEnded(jobType);
+        Optional<JobHistory.EndedRun> inMemory = coordinator.lastFinished(jobType).map(JobHistory.EndedRun::of);
+        if (inMemory.isEmpty()) {
+            return recorded;
+        }
+        if (recorded.isEmpty() || !recorded.get().started().isAfter(inMemory.get().started())) {
+            return inMemory;
+        }
+        return recorded;
+    }
+}

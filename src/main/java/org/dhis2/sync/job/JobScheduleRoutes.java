@@ -1,0 +1,48 @@
+package org.dhis2.sync.job;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.spi.RouteTemplateParameterSource;
+import org.dhis2.sync.config.JobSchedule;
+
+/**
+ * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per enabled job, route
+ * id {@code schedule.<TYPE>}, template jobCronSchedule or jobDelaySchedule. Camel asks this bean when it loads the
+ * templates.
+ */
+public final class JobScheduleRoutes implements RouteTemplateParameterSource {
+
+    static final String ROUTE_PREFIX = "schedule.";
+    private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
+
+    public JobScheduleRoutes(List<JobSchedule> schedules) {
+        for (JobSchedule s : schedules) {
+            if (!s.enabled()) {
+                continue;
+            }
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("jobType", s.jobType());
+            if (s.isCron()) {
+                parameters.put(TEMPLATE_ID, "jobCronSchedule");
+                parameters.put("cron", s.quartzCron());
+            } else {
+                parameters.put(TEMPLATE_ID, "jobDelaySchedule");
+                parameters.put("delaySeconds", s.delaySeconds());
+            }
+            routes.put(ROUTE_PREFIX + s.jobType(), parameters);
+        }
+    }
+
+    @Override
+    public Set<String> routeIds() {
+        return new LinkedHashSet<>(routes.keySet());
+    }
+
+    @Override
+    public Map<String, Object> parameters(String routeId) {
+        return new LinkedHashMap<>(routes.get(routeId));
+    }
+}

@@ -1,0 +1,189 @@
+package org.dhis2.sync.job;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.dhis2.sync.config.JobSchedule;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
+import org.quartz.listeners.TriggerListenerSupport;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the schedules of routes/job-schedules.camel.yaml: the delay timers (a job's next run starts delaySeconds after
+ * its previous run ended, whoever started that run), the overlap check of cron fires, and each job's next execution
+ * time. Cron fires come from Quartz (group {@value #QUARTZ_GROUP}, trigger name = job type).
+ */
+public final class JobScheduler {
+
+    static final String QUARTZ_GROUP = "jobs";
+    private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+
+    private final Map<String, JobSchedule> schedules = new LinkedHashMap<>();
+    private final JobCoordinator coordinator;
+    private final Map<String, ScheduledFuture<?>> delayTimers = new ConcurrentHashMap<>();
+    private final Map<String, Instant> nextDelayFire = new ConcurrentHashMap<>();
+    private volatile CamelContext context;
+    private volatile ScheduledExecutorService timer;
+    private volatile ProducerTemplate template;
+
+    public JobScheduler(List<JobSchedule> schedules, JobCoordinator coordinator) {
+        schedules.forEach(s -> this.schedules.put(s.jobType(), s));
+        this.coordinator = coordinator;
+        coordinator.onFinish(this::rearmAfter);
+    }
+
+    /** True when the engine has a route for the job (direct:job.TYPE). */
+    public static boolean hasJobRoute(CamelContext context, String jobType) {
+        return context.getRoutes().stream()
+                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://job." + jobType));
+    }
+
+    /** Arms the delay timers (first run delaySeconds after start) and logs skipped Quartz fires. */
+    public void start(CamelContext camelContext) {
+        this.context = camelContext;
+        List<JobSchedule> enabled = schedules.values().stream().filter(JobSchedule::enabled).toList();
+        for (JobSchedule s : enabled) {
+            if (!hasJobRoute(camelContext, s.jobType())) {
+                LOG.warn("{} is scheduled ({}) but no route direct:job.{} is installed: its schedule does nothing",
+                        s.jobType(), s.describe(), s.jobType());
+            }
+        }
+        List<JobSchedule> delayed = enabled.stream().filter(JobSchedule::isDelay).toList();
+        if (!delayed.isEmpty()) {
+            template = camelContext.createProducerTemplate();
+            // one thread per delay job: a long run of one job never holds back another's timer
+            timer = camelContext.getExecutorServiceManager().newScheduledThreadPool(this, "JobDelay", delayed.size());
+            delayed.forEach(s -> arm(s, Instant.now().plusSeconds(s.delaySeconds())));
+        }
+        if (enabled.stream().anyMatch(JobSchedule::isCron)) {
+            logMisfires();
+        }
+        enabled.forEach(s -> LOG.info("{} scheduled: {} (next {})", s.jobType(), s.describe(),
+                nextExecutionTime(s.jobType()).map(Instant::toString).orElse("when the running run ends")));
+    }
+
+    /** Stops the delay timers; runs in progress go on until Camel stops. */
+    public void stop() {
+        ScheduledExecutorService t = timer;
+        timer = null;
+        delayTimers.values().forEach(f -> f.cancel(false));
+        delayTimers.clear();
+        nextDelayFire.clear();
+        if (t != null) {
+            context.getExecutorServiceManager().shutdown(t);
+        }
+    }
+
+    public Optional<JobSchedule> schedule(String jobType) {
+        return Optional.ofNullable(schedules.get(jobType));
+    }
+
+    /** When the job's schedule fires next: the Quartz trigger's next fire time or the armed delay timer. */
+    public Optional<Instant> nextExecutionTime(String jobType) {
+        JobSchedule s = schedules.get(jobType);
+        if (s == null || !s.enabled() || context == null) {
+            return Optional.empty();
+        }
+        if (s.isDelay()) {
+            return Optional.ofNullable(nextDelayFire.get(jobType));
+        }
+        try {
+            Trigger trigger = quartz().getTrigger(TriggerKey.triggerKey(jobType, QUARTZ_GROUP));
+            return Optional.ofNullable(trigger).map(Trigger::getNextFireTime).map(Date::toInstant);
+        } catch (SchedulerException e) {
+            LOG.warn("Cannot read the Quartz trigger of {}: {}", jobType, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Sets header skipReason when a cron fire was due while a run of the job was in progress: Quartz (stateful) held
+     * it back until that run ended, and running it now would queue it.
+     */
+    public void checkOverlap(Exchange exchange) {
+        Date due = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
+        String jobType = exchange.getMessage().getHeader("jobType", String.class);
+        if (due == null) {
+            return;
+        }
+        coordinator.lastFinished(jobType)
+                .filter(run -> !run.started().isAfter(due.toInstant()) && run.finished().isAfter(due.toInstant()))
+                .ifPresent(run -> exchange.getMessage().setHeader("skipReason", "the run due at " + due.toInstant()
+                        + " came while " + jobType + " was still running since " + run.started()));
+    }
+
+    private void arm(JobSchedule s, Instant at) {
+        ScheduledExecutorService t = timer;
+        if (t == null) {
+            return;
+        }
+        ScheduledFuture<?> previous = delayTimers.put(s.jobType(), t.schedule(() -> fire(s),
+                Math.max(0, at.toEpochMilli() - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
+        nextDelayFire.put(s.jobType(), at);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void rearmAfter(JobRun ended) {
+        JobSchedule s = schedules.get(ended.jobType());
+        if (s != null && s.enabled() && s.isDelay()) {
+            arm(s, ended.finished().plusSeconds(s.delaySeconds()));
+        }
+    }
+
+    private void fire(JobSchedule s) {
+        nextDelayFire.remove(s.jobType());
+        delayTimers.remove(s.jobType());
+        try {
+            template.sendBody("direct:jobDelay." + s.jobType(), null);
+        } catch (RuntimeException e) {
+            LOG.warn("{} delay schedule: {}", s.jobType(), e.getMessage());
+        }
+        // a run re-arms the timer when it ends; when this fire started none and none is running, wait again
+        if (!delayTimers.containsKey(s.jobType()) && coordinator.running(s.jobType()).isEmpty()) {
+            arm(s, Instant.now().plusSeconds(s.delaySeconds()));
+        }
+    }
+
+    private Scheduler quartz() throws SchedulerException {
+        return context.getComponent("quartz", QuartzComponent.class).getScheduler();
+    }
+
+    /** Quartz drops a cron fire held back by more than its misfire threshold (60 s); say so instead of silence. */
+    private void logMisfires() {
+        try {
+            quartz().getListenerManager().addTriggerListener(new TriggerListenerSupport() {
+                @Override
+                public String getName() {
+                    return "dhis2sync-job-misfires";
+                }
+
+                @Override
+                public void triggerMisfired(Trigger trigger) {
+                    String jobType = trigger.getKey().getName();
+                    LOG.warn("{} schedule skipped: the run due at {} came while {} was still running (or the engine"
+                            + " was too busy to start it)", jobType, trigger.getNextFireTime().toInstant(), jobType);
+                }
+            }, GroupMatcher.triggerGroupEquals(QUARTZ_GROUP));
+        } catch (SchedulerException e) {
+            LOG.warn("Cannot watch Quartz misfires: {}", e.getMessage());
+        }
+    }
+}

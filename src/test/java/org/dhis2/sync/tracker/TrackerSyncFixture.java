@@ -1,0 +1,137 @@
+package org.dhis2.sync.tracker;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.TestEngines;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.Dhis2Instance;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
+import org.dhis2.sync.sandbox.TrackerStore.Item;
+import org.dhis2.sync.sandbox.TrackerStore.Kind;
+
+/**
+ * A sandbox pair with generated data (central records request bodies) and an engine syncing it over real HTTP;
+ * runs the tracker jobs and reads what central stores and what the bookkeeping says.
+ */
+final class TrackerSyncFixture implements AutoCloseable {
+
+    static final String EVENTS_JOB = "EVENT_PROGRAMS_DATA_SYNC";
+    static final String TRACKER_JOB = "TRACKER_PROGRAMS_DATA_SYNC";
+
+    final SandboxPair pair;
+    final Engine engine;
+
+    private TrackerSyncFixture(SandboxPair pair, Engine engine) {
+        this.pair = pair;
+        this.engine = engine;
+    }
+
+    static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                    Map<String, String> overrides) throws Exception {
+        return start(temp, localVersion, centralVersion, spec, p -> overrides);
+    }
+
+    /** As above, with settings that depend on the generated data (e.g. program UIDs). */
+    static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                    java.util.function.Function<SandboxPair, Map<String, String>> overrides)
+            throws Exception {
+        SandboxPair pair = SandboxPair.start(Dhis2Version.of(localVersion), Dhis2Version.of(centralVersion));
+        try {
+            SandboxGenerator.populate(pair, spec);
+            pair.central().requests().setRecordBodies(true);
+            Map<String, String> props = new HashMap<>(Map.of(
+                    "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
+                    "sync.availability.attempts", "2", "sync.availability.delayMillis", "1"));
+            props.putAll(overrides.apply(pair));
+            return new TrackerSyncFixture(pair, Engine.start(SyncSettings.forRun(
+                    TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), props))));
+        } catch (Exception | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    Dhis2Instance local() {
+        return pair.local();
+    }
+
+    Dhis2Instance central() {
+        return pair.central();
+    }
+
+    /** Runs a job now and returns the finished run. */
+    JobRun run(String jobType) {
+        engine.context().createProducerTemplate().send("direct:job." + jobType, e -> { });
+        return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
+                .lastFinished(jobType).orElseThrow();
+    }
+
+    /** UIDs of the live objects of a kind; events of event programs (no enrollment) or of tracker programs. */
+    static Set<String> alive(Dhis2Instance instance, Kind kind, boolean programEvents) {
+        return instance.tracker().query(kind, null, null, i -> !i.deleted()
+                        && (kind != Kind.EVENT || (i.text("enrollment") == null) == programEvents), false, 0, -1, false)
+                .items().stream().map(Item::uid).collect(Collectors.toSet());
+    }
+
+    /** The bookkeeping state of an object (null when unknown). */
+    String state(TrackerType kind, String uid) throws Exception {
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("select state from sync_item where kind = ? and uid = ?")) {
+            s.setString(1, kind.name());
+            s.setString(2, uid);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Number of objects of a kind in a state. */
+    int countInState(TrackerType kind, String state) throws Exception {
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "select count(*) from sync_item where kind = ? and state = ?")) {
+            s.setString(1, kind.name());
+            s.setString(2, state);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Conflicts stored for an object by a run. */
+    int conflicts(TrackerType kind, String uid, long runId) throws Exception {
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "select count(*) from import_conflict where kind = ? and uid = ? and run_id = ?")) {
+            s.setString(1, kind.name());
+            s.setString(2, uid);
+            s.setLong(3, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } finally {
+            pair.close();
+        }
+    }
+}
