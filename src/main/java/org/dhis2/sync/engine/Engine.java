@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.dhis2.sync.admin.AdminAnswers;
@@ -22,7 +19,6 @@ import org.dhis2.sync.aggregate.DataValueSync;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
-import org.dhis2.sync.db.DeferredDataSource;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
@@ -42,9 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running engine: the bookkeeping database (opening in the background) and camel-main with the route files of the
- * routes folder, JMX, and the management server (/observe/health, /observe/metrics). Closing stops Camel, then the
- * database.
+ * The running engine: the bookkeeping database first, then camel-main with the route files of the routes folder,
+ * JMX, and the management server (/observe/health, /observe/metrics). Closing stops Camel, then the database.
  */
 public final class Engine implements AutoCloseable {
 
@@ -73,22 +68,18 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the engine with extra registry beans (tests, the sandbox command). */
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
-        // the database opens (embedded PostgreSQL start, Flyway) while Camel loads and starts the routes; the first
-        // bean that needs a connection waits for it
-        CompletableFuture<BookkeepingDatabase> opening = CompletableFuture.supplyAsync(
-                () -> BookkeepingDatabase.open(settings), Engine::openInBackground);
-        DataSource dataSource = new DeferredDataSource(opening);
+        BookkeepingDatabase database = BookkeepingDatabase.open(settings);
         Main main = new Main();
-        JobCoordinator jobs = new JobCoordinator(dataSource, "default");
+        JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
         JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
         JobOperations jobControl = new JobOperations(jobs, jobScheduler,
-                new JobHistory(dataSource, "default"));
+                new JobHistory(database.dataSource(), "default"));
         JobMBeans jobMBeans = new JobMBeans(jobControl);
         try {
             main.setInitialProperties(camelProperties(settings));
-            main.bind("dataSource", dataSource);
-            main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(dataSource));
+            main.bind("dataSource", database.dataSource());
+            main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
             // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
             Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
             main.bind("dhis2LocalHealthCheck",
@@ -108,22 +99,22 @@ public final class Engine implements AutoCloseable {
             main.bind("jobControl", jobControl);
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
-                    dataSource, "default"), settings.stopMetadataSyncIfVersionsDiffer()));
+                    database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
-            main.bind("eventSync", TrackerPushStage.events(dataSource, settings));
-            main.bind("trackerSync", TrackerPushStage.trackedEntities(dataSource, settings));
-            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(dataSource, "default"),
+            main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
+            main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
+            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
                     settings.dataValuesPageSize(), settings.skipChangedBefore(), settings.central().url()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
-                    dataSource, "default"), settings.completeRegistrationsPageSize(),
+                    database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
             // admin HTTP API (routes/admin-api*.camel.yaml)
-            main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), dataSource,
+            main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),
                     System.out));
             main.bind("adminAnswers", new AdminAnswers());
             main.bind("adminJobs", new AdminJobs());
-            main.bind("adminQueries", new AdminQueries(dataSource, "default"));
-            main.bind("itemResend", new ItemResend(dataSource, "default"));
+            main.bind("adminQueries", new AdminQueries(database.dataSource(), "default"));
+            main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
             extraBeans.forEach(main::bind);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
@@ -137,27 +128,12 @@ public final class Engine implements AutoCloseable {
             jobMBeans.unregister();
             jobScheduler.stop();
             stopQuietly(main);
-            opening.thenAccept(BookkeepingDatabase::close);
+            database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
-        }
-        BookkeepingDatabase database;
-        try {
-            database = opening.join(); // ready only with its bookkeeping; an opening failure stops the start
-        } catch (CompletionException e) {
-            jobMBeans.unregister();
-            jobScheduler.stop();
-            stopQuietly(main);
-            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
                 settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
         return new Engine(settings, database, main, jobScheduler, jobMBeans);
-    }
-
-    private static void openInBackground(Runnable task) {
-        Thread t = new Thread(task, "bookkeeping-open");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
