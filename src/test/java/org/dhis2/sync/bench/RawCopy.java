@@ -27,6 +27,7 @@ final class RawCopy {
     }
 
     private static final byte[] KEY = "\"dataValues\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMA = {','};
     private static final byte[] PAGE_START = "{\"dataValues\":[".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -77,6 +78,7 @@ final class RawCopy {
         try (InputStream in = open(url)) {
             for (int n; !done && (n = in.read(buf)) > 0; ) {
                 bytes += n;
+                int objectStart = depth > 0 ? 0 : -1; // a value cut by the previous read continues here
                 for (int i = 0; i < n && !done; i++) {
                     byte b = buf[i];
                     if (!inArray) {
@@ -89,16 +91,14 @@ final class RawCopy {
                     }
                     if (depth == 0) {
                         if (b == '{') {
-                            page.write(inPage == 0 ? PAGE_START : new byte[] {','}, 0, inPage == 0
-                                    ? PAGE_START.length : 1);
-                            page.write(b);
+                            page.write(inPage == 0 ? PAGE_START : COMMA, 0, inPage == 0 ? PAGE_START.length : 1);
+                            objectStart = i;
                             depth = 1;
                         } else if (b == ']') {
                             done = true;
                         }
                         continue;
                     }
-                    page.write(b);
                     if (inString) {
                         if (escaped) {
                             escaped = false;
@@ -112,6 +112,8 @@ final class RawCopy {
                     } else if (b == '{') {
                         depth++;
                     } else if (b == '}' && --depth == 0) {
+                        page.write(buf, objectStart, i + 1 - objectStart); // the value's bytes as they came
+                        objectStart = -1;
                         values++;
                         if (++inPage == pageSize) {
                             non2xx += post(centralUrl, page);
@@ -119,6 +121,9 @@ final class RawCopy {
                             inPage = 0;
                         }
                     }
+                }
+                if (objectStart >= 0) {
+                    page.write(buf, objectStart, n - objectStart);
                 }
             }
         }

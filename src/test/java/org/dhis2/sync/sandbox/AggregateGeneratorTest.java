@@ -3,15 +3,7 @@ package org.dhis2.sync.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class AggregateGeneratorTest {
@@ -66,38 +58,5 @@ class AggregateGeneratorTest {
         assertThat(va).allMatch(v -> v.lastUpdated().isBefore(a.clock().instant()));
         int cells = spec.dataSets() * spec.orgUnits() * spec.periods();
         assertThat(a.aggregate().registrationCount()).isBetween(cells / 5, cells * 4 / 5);
-    }
-
-    /** Throughput figure for the report; run with -Daggregate.bench=true (not part of the normal suite). */
-    @Test
-    void millionValuesGenerateAndStreamQuickly() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("aggregate.bench"));
-        GeneratorSpec spec = new GeneratorSpec(42L, 500, 50, 5, 4, 12, 1_000_000, 0.5, 0, 0, 0, 0, 0, 0);
-        Dhis2Instance instance = new Dhis2Instance("local", Dhis2Version.of(40));
-        MetadataGenerator.generate(instance, spec);
-        long t0 = System.nanoTime();
-        AggregateGenerator.generate(instance, spec);
-        long t1 = System.nanoTime();
-        Runtime rt = Runtime.getRuntime();
-        System.gc();
-        long used = rt.totalMemory() - rt.freeMemory();
-        try (SandboxServer server = SandboxServer.start(instance)) {
-            StringBuilder q = new StringBuilder("/api/dataValueSets?startDate=2000-01-01&endDate=2100-01-01"
-                    + "&includeDeleted=true&children=true&orgUnit=" + instance.userOrgUnits().get(0));
-            instance.catalog().list("dataSets").forEach(d -> q.append("&dataSet=").append(d.path("id").asText()));
-            HttpRequest req = HttpRequest.newBuilder(URI.create(server.url() + q)).header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString("admin:district".getBytes(StandardCharsets.UTF_8))).build();
-            long t2 = System.nanoTime();
-            HttpResponse<InputStream> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
-            long bytes;
-            try (InputStream in = r.body()) {
-                bytes = in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            long t3 = System.nanoTime();
-            System.out.printf("AGGREGATE-BENCH values=%d generate=%dms heapAfterGc=%dMB export=%dms bytes=%dMB%n",
-                    instance.aggregate().size(), (t1 - t0) / 1_000_000, used >> 20, (t3 - t2) / 1_000_000,
-                    bytes >> 20);
-            assertThat(instance.aggregate().size()).isGreaterThan(900_000);
-        }
     }
 }
