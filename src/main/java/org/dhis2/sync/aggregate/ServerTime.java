@@ -71,9 +71,11 @@ public final class ServerTime {
     /** A data value export timestamp ({@code 2024-01-02T10:00:00.000+0000}; UTC when no offset) as epoch ms. */
     public static long parseDataValueTimestamp(String text) {
         long fast = parseIsoMillis(text);
-        if (fast != Long.MIN_VALUE) {
-            return fast;
-        }
+        return fast != Long.MIN_VALUE ? fast : parseWithFormatter(text);
+    }
+
+    /** The general reading, for the shapes {@link #parseIsoMillis} leaves alone. */
+    static long parseWithFormatter(String text) {
         var parsed = DATA_VALUE.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
         return parsed instanceof OffsetDateTime odt ? odt.toInstant().toEpochMilli()
                 : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC).toEpochMilli();

@@ -3,30 +3,15 @@ package org.dhis2.sync.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServerTimeTest {
 
-    /** The formatter the hand-written reader replaces on the hot path: both must agree on every DHIS2 shape. */
-    private static final DateTimeFormatter REFERENCE = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .toFormatter();
-
+    /** The formatter reading the hand-written reader replaces on the hot path: both must agree. */
     private static long reference(String text) {
-        var parsed = REFERENCE.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
-        return parsed instanceof OffsetDateTime odt ? odt.toInstant().toEpochMilli()
-                : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
+        return ServerTime.parseWithFormatter(text);
     }
 
     @Test
