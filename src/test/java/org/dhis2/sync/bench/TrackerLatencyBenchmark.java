@@ -48,10 +48,14 @@ public final class TrackerLatencyBenchmark {
                 overrides)) {
             sandbox.ask("clear");
             String loadBefore = Machine.load();
+            long cpu = Machine.cpuMillis();
+            long sandboxCpu = sandbox.cpuMillis();
             BenchEngine.Timed t = engine.run("TRACKER_PROGRAMS_DATA_SYNC");
-            System.out.printf("%s: %d tracked entities in %d ms = %.0f/s; %d GETs to local, %d imports to central "
-                            + "(settings: page size %d, parallelism %d; load %s -> %s)%n", label, local, t.millis(),
-                    t.perSecond(local), sandbox.askLong("count local GET /api/tracker"),
+            System.out.printf("%s: %d tracked entities in %d ms = %.0f/s, %d ms CPU here, %d ms CPU in the sandbox; "
+                            + "%d GETs to local, %d imports to central (settings: page size %d, parallelism %d; "
+                            + "load %s -> %s)%n", label, local, t.millis(), t.perSecond(local),
+                    Machine.cpuMillis() - cpu, sandbox.cpuMillis() - sandboxCpu,
+                    sandbox.askLong("count local GET /api/tracker"),
                     sandbox.askLong("imports " + central), engine.engine.settings().trackerPageSize(),
                     engine.engine.settings().trackerParallelism(), loadBefore, Machine.load());
             DataValuesBenchmark.check(label + " (tracked entities)", local, sandbox.askLong("tracked " + central));
