@@ -30,6 +30,10 @@ public final class TrackerLatencyBenchmark {
             sandbox.ask("latency " + latency);
             Map<String, String> coreWay = Map.of("sync.tracker.pageSize", "20", "sync.tracker.parallelism", "1");
             String coreLabel = "page size 20, parallelism 1 (DHIS2 core)";
+            if ("core".equals(o.get("only"))) { // one core-way run in a fresh JVM (diagnosis)
+                run(sandbox, 1, coreWay, coreLabel, local);
+                return;
+            }
             long fast = run(sandbox, 0, Map.of(), "engine defaults", local).millis();
             long core = run(sandbox, 1, coreWay, coreLabel, local).millis();
             core += run(sandbox, 2, coreWay, coreLabel, local).millis();
