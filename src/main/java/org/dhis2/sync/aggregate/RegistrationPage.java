@@ -1,42 +1,39 @@
 package org.dhis2.sync.aggregate;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /** A page of complete registrations for central's /api/completeDataSetRegistrations, "page n of m". */
-public record RegistrationPage(int number, int of, List<Registration> registrations) {
+public record RegistrationPage(int number, int of, List<Registration> registrations)
+        implements PushPage<Registration> {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    @Override
+    public List<Registration> items() {
+        return registrations;
+    }
 
+    @Override
+    public boolean involves(Registration registration, ImportJudgement.Conflict conflict) {
+        return registration.involves(conflict.object());
+    }
+
+    @Override
     public byte[] toJson() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(registrations.size() * 160 + 48);
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeArrayFieldStart("completeDataSetRegistrations");
-            for (Registration r : registrations) {
-                json.writeStartObject();
-                json.writeStringField("dataSet", r.dataSet());
-                json.writeStringField("period", r.period());
-                json.writeStringField("organisationUnit", r.organisationUnit());
-                json.writeStringField("attributeOptionCombo", r.attributeOptionCombo());
-                if (r.date() != null) {
-                    json.writeStringField("date", r.date());
-                }
-                if (r.storedBy() != null) {
-                    json.writeStringField("storedBy", r.storedBy());
-                }
-                json.writeBooleanField("completed", r.completed());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return PageJson.write("completeDataSetRegistrations", registrations, 160, RegistrationPage::write);
+    }
+
+    private static void write(JsonGenerator json, Registration r) throws IOException {
+        json.writeStringField("dataSet", r.dataSet());
+        json.writeStringField("period", r.period());
+        json.writeStringField("organisationUnit", r.organisationUnit());
+        json.writeStringField("attributeOptionCombo", r.attributeOptionCombo());
+        if (r.date() != null) {
+            json.writeStringField("date", r.date());
         }
-        return out.toByteArray();
+        if (r.storedBy() != null) {
+            json.writeStringField("storedBy", r.storedBy());
+        }
+        json.writeBooleanField("completed", r.completed());
     }
 }

@@ -14,49 +14,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.dhis2.sync.config.SyncSettings;
-import org.dhis2.sync.engine.Engine;
-import org.dhis2.sync.engine.TestEngines;
-import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.engine.SyncedPair;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.AggregateStore;
-import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.RequestLog;
-import org.dhis2.sync.sandbox.SandboxGenerator;
-import org.dhis2.sync.sandbox.SandboxPair;
 
 /** A sandbox pair with generated data and an engine syncing it; helpers to run DATA_SYNC and compare stores. */
-final class DataSyncFixture implements AutoCloseable {
+final class DataSyncFixture extends SyncedPair {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final SandboxPair pair;
-    final Engine engine;
-
-    private DataSyncFixture(SandboxPair pair, Engine engine) {
-        this.pair = pair;
-        this.engine = engine;
+    private DataSyncFixture(SyncedPair started) {
+        super(started);
     }
 
     static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
                                  Map<String, String> overrides) throws Exception {
-        SandboxPair pair = SandboxPair.start(Dhis2Version.of(localVersion), Dhis2Version.of(centralVersion));
-        SandboxGenerator.populate(pair, spec);
-        Map<String, String> props = new HashMap<>(Map.of(
-                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
-                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
+        Map<String, String> settings = new HashMap<>(Map.of(
                 "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
-        props.putAll(overrides);
-        Engine engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
-                TestEngines.routesWith(temp), props)));
-        return new DataSyncFixture(pair, engine);
+        settings.putAll(overrides);
+        return new DataSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> settings));
     }
 
     JobRun runJob() {
-        engine.context().createProducerTemplate().send("direct:job.DATA_SYNC", e -> { });
-        JobCoordinator jobs = engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
-        return jobs.lastFinished("DATA_SYNC").orElseThrow();
+        return run("DATA_SYNC");
     }
 
     List<RequestLog.Entry> posts(String path) {
@@ -143,11 +125,5 @@ final class DataSyncFixture implements AutoCloseable {
             }
         }
         return rows;
-    }
-
-    @Override
-    public void close() {
-        engine.close();
-        pair.close();
     }
 }

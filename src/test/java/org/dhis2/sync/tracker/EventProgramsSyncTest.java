@@ -3,7 +3,6 @@ package org.dhis2.sync.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,44 +14,18 @@ import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Fault;
-import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /** EVENT_PROGRAMS_DATA_SYNC end to end: a 2.40 local pushing to a 2.42 central over real HTTP. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EventProgramsSyncTest {
+class EventProgramsSyncTest extends TrackerSyncTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path temp;
-    static TrackerSyncFixture sync;
-    static SandboxPair pair;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sync = TrackerSyncFixture.start(temp, 40, 42, GeneratorSpec.small(), Map.of("sync.events.pageSize", "7"));
-        pair = sync.pair;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sync != null) {
-            sync.close();
-        }
-    }
-
-    static JobRun run() {
-        return sync.run(TrackerSyncFixture.EVENTS_JOB);
+    EventProgramsSyncTest() {
+        super(40, 42, TrackerSyncFixture.EVENTS_JOB, Map.of("sync.events.pageSize", "7"));
     }
 
     static Set<String> events(Dhis2Instance instance, boolean deleted) {
@@ -62,7 +35,7 @@ class EventProgramsSyncTest {
                 : TrackerSyncFixture.alive(instance, Kind.EVENT, true);
     }
 
-    static String state(String uid) throws Exception {
+    String state(String uid) throws Exception {
         return sync.state(TrackerType.EVENT, uid);
     }
 

@@ -2,7 +2,6 @@ package org.dhis2.sync.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,49 +11,23 @@ import java.util.stream.Collectors;
 import org.dhis2.sync.engine.ManagementEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Dhis2Instance;
-import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /** TRACKER_PROGRAMS_DATA_SYNC end to end: a 2.41 local pushing to a 2.40 central over real HTTP. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TrackerProgramsSyncTest {
+class TrackerProgramsSyncTest extends TrackerSyncTestBase {
 
-    @TempDir
-    static Path temp;
-    static TrackerSyncFixture sync;
-    static SandboxPair pair;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sync = TrackerSyncFixture.start(temp, 41, 40, GeneratorSpec.small(), Map.of("sync.tracker.pageSize", "5"));
-        pair = sync.pair;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sync != null) {
-            sync.close();
-        }
-    }
-
-    static JobRun run() {
-        return sync.run(TrackerSyncFixture.TRACKER_JOB);
+    TrackerProgramsSyncTest() {
+        super(41, 40, TrackerSyncFixture.TRACKER_JOB, Map.of("sync.tracker.pageSize", "5"));
     }
 
     static Set<String> alive(Dhis2Instance instance, Kind kind) {
         return TrackerSyncFixture.alive(instance, kind, false);
     }
 
-    static String state(String kind, String uid) throws Exception {
+    String state(String kind, String uid) throws Exception {
         return sync.state(TrackerType.valueOf(kind), uid);
     }
 
@@ -145,7 +118,7 @@ class TrackerProgramsSyncTest {
         return null;
     }
 
-    static String firstAttribute(String te) {
+    String firstAttribute(String te) {
         return pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().body()
                 .path("attributes").get(0).path("attribute").asText();
     }
@@ -156,7 +129,7 @@ class TrackerProgramsSyncTest {
                 - ManagementEndpoints.metric(before, name, "stage", "trackedEntities");
     }
 
-    static void edit(String te, String attribute, String value) {
+    void edit(String te, String attribute, String value) {
         var body = pair.local().tracker().get(Kind.TRACKED_ENTITY, te).orElseThrow().toJson();
         for (var a : body.path("attributes")) {
             if (a.path("attribute").asText().equals(attribute)) {
@@ -166,7 +139,7 @@ class TrackerProgramsSyncTest {
         pair.local().tracker().put(Kind.TRACKED_ENTITY, te, body);
     }
 
-    static void assertCentralEqualsLocal() {
+    void assertCentralEqualsLocal() {
         for (Kind kind : Kind.values()) {
             assertThat(alive(pair.central(), kind)).as(kind.name()).isEqualTo(alive(pair.local(), kind));
         }

@@ -4,19 +4,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.dhis2.sync.config.SyncSettings;
-import org.dhis2.sync.engine.Engine;
-import org.dhis2.sync.engine.TestEngines;
-import org.dhis2.sync.job.JobCoordinator;
-import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.engine.SyncedPair;
 import org.dhis2.sync.sandbox.Dhis2Instance;
-import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
-import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
 import org.dhis2.sync.sandbox.TrackerStore.Kind;
@@ -25,17 +19,13 @@ import org.dhis2.sync.sandbox.TrackerStore.Kind;
  * A sandbox pair with generated data (central records request bodies) and an engine syncing it over real HTTP;
  * runs the tracker jobs and reads what central stores and what the bookkeeping says.
  */
-final class TrackerSyncFixture implements AutoCloseable {
+final class TrackerSyncFixture extends SyncedPair {
 
     static final String EVENTS_JOB = "EVENT_PROGRAMS_DATA_SYNC";
     static final String TRACKER_JOB = "TRACKER_PROGRAMS_DATA_SYNC";
 
-    final SandboxPair pair;
-    final Engine engine;
-
-    private TrackerSyncFixture(SandboxPair pair, Engine engine) {
-        this.pair = pair;
-        this.engine = engine;
+    private TrackerSyncFixture(SyncedPair started) {
+        super(started);
     }
 
     static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
@@ -45,22 +35,11 @@ final class TrackerSyncFixture implements AutoCloseable {
 
     /** As above, with settings that depend on the generated data (e.g. program UIDs). */
     static TrackerSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
-                                    java.util.function.Function<SandboxPair, Map<String, String>> overrides)
-            throws Exception {
-        SandboxPair pair = SandboxPair.start(Dhis2Version.of(localVersion), Dhis2Version.of(centralVersion));
-        try {
-            SandboxGenerator.populate(pair, spec);
+                                    Function<SandboxPair, Map<String, String>> overrides) throws Exception {
+        return new TrackerSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> {
             pair.central().requests().setRecordBodies(true);
-            Map<String, String> props = new HashMap<>(Map.of(
-                    "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
-                    "sync.availability.attempts", "2", "sync.availability.delayMillis", "1"));
-            props.putAll(overrides.apply(pair));
-            return new TrackerSyncFixture(pair, Engine.start(SyncSettings.forRun(
-                    TestEngines.properties(temp.resolve("pg"), TestEngines.routesWith(temp), props))));
-        } catch (Exception | Error e) {
-            pair.close();
-            throw e;
-        }
+            return overrides.apply(pair);
+        }));
     }
 
     Dhis2Instance local() {
@@ -69,13 +48,6 @@ final class TrackerSyncFixture implements AutoCloseable {
 
     Dhis2Instance central() {
         return pair.central();
-    }
-
-    /** Runs a job now and returns the finished run. */
-    JobRun run(String jobType) {
-        engine.context().createProducerTemplate().send("direct:job." + jobType, e -> { });
-        return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
-                .lastFinished(jobType).orElseThrow();
     }
 
     /** UIDs of the live objects of a kind; events of event programs (no enrollment) or of tracker programs. */
@@ -123,15 +95,6 @@ final class TrackerSyncFixture implements AutoCloseable {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            engine.close();
-        } finally {
-            pair.close();
         }
     }
 }

@@ -1,0 +1,225 @@
+package org.dhis2.sync.aggregate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobProgress;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.stage.Dhis2UnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps the aggregate push stages share (routes/data-values.camel.yaml, routes/complete-registrations.camel.yaml):
+ * each page is POSTed to central and its answer judged per page and per item; a page that did not settle is recorded
+ * and fails the stage at its end, without stopping the pages after it. A subclass says what differs: how a judged
+ * item is kept in the bookkeeping, how its pages are described, and how the stage ends.
+ *
+ * @param <T> the item pushed (data value, registration)
+ * @param <P> its page
+ */
+public abstract class PagedPushStage<T, P extends PushPage<T>> {
+
+    protected final AggregateBookkeeping bookkeeping;
+    private final String stage;
+    private final String kind;
+    private final String name;
+    private final String items;
+    private final Class<P> pageType;
+    private final String tallyProperty;
+    private final String pageProperty;
+    private final String itemProperty;
+    private final Logger log = LoggerFactory.getLogger(getClass());
+
+    /**
+     * @param stage the stage id (route {@code direct:stage.<stage>}, watermark, metrics)
+     * @param kind  the bookkeeping kind of its items
+     * @param name  the job name in progress texts (as DHIS2 names it)
+     * @param items what its items are called in page summaries and logs, plural ("values")
+     */
+    protected PagedPushStage(AggregateBookkeeping bookkeeping, String stage, String kind, String name, String items,
+                             Class<P> pageType) {
+        this.bookkeeping = bookkeeping;
+        this.stage = stage;
+        this.kind = kind;
+        this.name = name;
+        this.items = items;
+        this.pageType = pageType;
+        this.tallyProperty = "dhis2sync." + stage;
+        this.pageProperty = "dhis2sync." + stage + ".page";
+        this.itemProperty = "dhis2sync." + stage + ".item";
+    }
+
+    /** The progress description of a page being sent. */
+    protected abstract String pageDescription(P page);
+
+    /** How a page is named in logs. */
+    protected abstract String pageLabel(P page);
+
+    /** The bookkeeping state of an item central settled ({@code conflict} null: accepted); null records nothing. */
+    protected abstract AggregateBookkeeping.ItemState judged(T item, ImportJudgement.Conflict conflict);
+
+    /** Central's answer left the page unsettled; a stage may keep what it said. */
+    protected void answerDidNotSettle(StageTally t, P page, ImportJudgement j) {
+    }
+
+    /** Starts the stage's process in the run's progress tree. */
+    public void start(Exchange exchange) {
+        JobRun run = JobCoordinator.currentRun(exchange, "stage." + stage);
+        exchange.setProperty(tallyProperty, new StageTally(run, run.progress().startProcess(startDescription())));
+    }
+
+    /** The process description, as DHIS2 words it for this job. */
+    protected String startDescription() {
+        return "Starting " + name + " job";
+    }
+
+    /** Before the POST: the page's JSON body and its progress item. */
+    public byte[] pageBody(Exchange exchange) throws Exception {
+        P page = exchange.getMessage().getMandatoryBody(pageType);
+        StageTally t = tally(exchange);
+        exchange.setProperty(pageProperty, page);
+        exchange.setProperty(itemProperty, t.pagesStage.startItem(pageDescription(page)));
+        t.pages = Math.max(t.pages, page.number());
+        t.sent += page.items().size();
+        return page.toJson();
+    }
+
+    /** After central answered (200–499): judge the page and every item in it. */
+    public void settle(Exchange exchange) {
+        StageTally t = tally(exchange);
+        P page = exchange.getProperty(pageProperty, pageType);
+        JobProgress.Item item = exchange.getProperty(itemProperty, JobProgress.Item.class);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        ImportJudgement j = ImportSummaryJudge.judge(status, exchange.getMessage().getBody(String.class));
+        if (!j.settlesPage()) {
+            answerDidNotSettle(t, page, j);
+            unsettled(t, page, item, j.status() + " " + j.description());
+            return;
+        }
+        Map<Integer, ImportJudgement.Conflict> rejected = rejectedValues(page, j);
+        if (rejected == null) {
+            answerDidNotSettle(t, page, j);
+            unsettled(t, page, item, "central reported conflicts that match no " + items + " of the page: "
+                    + j.conflicts());
+            return;
+        }
+        List<AggregateBookkeeping.ItemState> states = new ArrayList<>();
+        List<AggregateBookkeeping.ConflictRow> conflicts = new ArrayList<>();
+        for (int i = 0; i < page.items().size(); i++) {
+            ImportJudgement.Conflict c = rejected.get(i);
+            AggregateBookkeeping.ItemState state = judged(page.items().get(i), c);
+            if (state != null) {
+                states.add(state);
+            }
+            if (c != null) {
+                conflicts.add(new AggregateBookkeeping.ConflictRow(state.uid(), c.object(), c.value(), c.errorCode(),
+                        c.property(), "ERROR"));
+            }
+        }
+        bookkeeping.record(kind, t.run.id(), states, conflicts);
+        t.count(j);
+        t.conflicts += conflicts.size();
+        String summary = j.status() + ": " + j.counts() + (conflicts.isEmpty() ? ""
+                : "; " + conflicts.size() + " " + items + " rejected by central (recorded as conflicts)");
+        item.complete(summary);
+        log.info("{}: {} {} sent, {}", pageLabel(page), page.items().size(), items, summary);
+    }
+
+    /** Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page. */
+    static <T> Map<Integer, ImportJudgement.Conflict> rejectedValues(PushPage<T> page, ImportJudgement j) {
+        List<T> pageItems = page.items();
+        Map<Integer, ImportJudgement.Conflict> rejected = new HashMap<>();
+        for (ImportJudgement.Conflict c : j.conflicts()) {
+            Set<Integer> hits = new HashSet<>();
+            if (!c.indexes().isEmpty()) {
+                for (int i : c.indexes()) {
+                    if (i >= 0 && i < pageItems.size()) {
+                        hits.add(i);
+                    }
+                }
+            } else {
+                for (int i = 0; i < pageItems.size(); i++) {
+                    if (page.involves(pageItems.get(i), c)) {
+                        hits.add(i);
+                    }
+                }
+            }
+            if (hits.isEmpty()) {
+                return null;
+            }
+            hits.forEach(i -> rejected.putIfAbsent(i, c));
+        }
+        return rejected;
+    }
+
+    /** The POST failed for good (redeliveries exhausted, reset, timeout): the page did not settle. */
+    public void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        unsettled(tally(exchange), exchange.getProperty(pageProperty, pageType), exchange.getProperty(itemProperty,
+                JobProgress.Item.class), e == null ? "unknown failure" : e.getClass().getSimpleName() + ": "
+                + e.getMessage());
+    }
+
+    /** The stage stopped before its pages were judged (availability, export unreadable): nothing moves. */
+    public void stageFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        fail(tally(exchange), e instanceof Dhis2UnavailableException
+                ? name + " failed. Remote server is unavailable. " + e.getMessage()
+                : name + " failed: " + (e == null ? "unknown failure" : e.getMessage()));
+    }
+
+    private void unsettled(StageTally t, P page, JobProgress.Item item, String reason) {
+        if (page == null) {
+            return;
+        }
+        t.unsettled(page.number(), page.items().size(), page.oldestLastUpdated(), reason);
+        if (item != null) {
+            item.fail("Page " + page.number() + " synchronisation failed: " + reason);
+        }
+        log.warn("{}: {} {} did not settle: {}", pageLabel(page), page.items().size(), items, reason);
+    }
+
+    /** "N data values in P pages: central's counts; C rejected ...", for the end of the stage. */
+    protected String counts(StageTally t, String what) {
+        return t.sent + " " + what + " in " + t.pages + " pages: " + t.counts() + "; " + t.conflicts
+                + " rejected by central and recorded as conflicts";
+    }
+
+    /** Why the stage failed when pages did not settle: how much did not arrive, in which pages, and why. */
+    protected String notArrived(StageTally t, String what) {
+        return t.unsettledValues + " of " + t.sent + " " + what + " did not arrive (pages " + String.join(", ",
+                t.unsettledPages.stream().map(String::valueOf).toList()) + "). "
+                + String.join("; ", t.unsettledReasons);
+    }
+
+    /** The stage ended with every page settled. */
+    protected void succeed(StageTally t, String counts, String summary) {
+        if (t.pagesStage != null) {
+            t.pagesStage.complete(counts);
+        }
+        t.process.complete(summary);
+        log.info("{} done: {}", name, counts);
+        t.report(stage, true);
+    }
+
+    /** The stage ended FAILED: its progress nodes, the run and the metrics say why. */
+    protected void fail(StageTally t, String reason) {
+        if (t.pagesStage != null) {
+            t.pagesStage.fail(reason);
+        }
+        t.process.fail(reason);
+        t.run.recordFailure(reason);
+        t.report(stage, false);
+        log.warn(reason);
+    }
+
+    protected StageTally tally(Exchange exchange) {
+        return exchange.getProperty(tallyProperty, StageTally.class);
+    }
+}

@@ -1,0 +1,22 @@
+package org.dhis2.sync.aggregate;
+
+import java.util.List;
+
+/** A page of items for one aggregate import POST to central, numbered from 1. */
+public interface PushPage<T> {
+
+    int number();
+
+    List<T> items();
+
+    /** True when a conflict that carries no indexes is about this item. */
+    boolean involves(T item, ImportJudgement.Conflict conflict);
+
+    /** The POST body. */
+    byte[] toJson();
+
+    /** The oldest change in the page on the local server's clock; {@code Long.MAX_VALUE} when items carry none. */
+    default long oldestLastUpdated() {
+        return Long.MAX_VALUE;
+    }
+}
