@@ -186,7 +186,9 @@ public final class Engine implements AutoCloseable {
         props.put(prefix + "id", id);
         props.put(prefix + "poolSize", String.valueOf(threads));
         props.put(prefix + "maxPoolSize", String.valueOf(threads));
-        props.put(prefix + "maxQueueSize", "-1");
+        // a queue, not Camel's direct hand-off (maxQueueSize -1): with one sender, a page handed over while the
+        // sender was not yet back waiting was lost, and the job hung (seen after ~270 pages with parallelism 1)
+        props.put(prefix + "maxQueueSize", "100");
     }
 
     public CamelContext context() {
