@@ -111,7 +111,7 @@ public final class Dhis2Sync {
     /** Blocks until Ctrl-C / SIGTERM, then stops the engine (Camel first, then the database). */
     static void awaitShutdown(AutoCloseable... closeables) {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             for (AutoCloseable c : closeables) {
                 try {
                     c.close();
@@ -120,7 +120,14 @@ public final class Dhis2Sync {
                 }
             }
             stopped.countDown();
-        }, "dhis2-sync-shutdown"));
+        };
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop, "dhis2-sync-shutdown"));
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C / SIGTERM came while the engine was starting: stop it now, or PostgreSQL would be left running
+            stop.run();
+            return;
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
