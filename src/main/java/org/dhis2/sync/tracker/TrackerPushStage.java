@@ -206,7 +206,7 @@ public final class TrackerPushStage {
             pass.scopeDone = false;
             pass.cursor = pass.lower;
             pass.seenAtCursor.clear();
-            pass.requestSize = pageSize;
+            pass.requestSize = readSize();
             pass.pageNumber = 0;
             pass.stage = pass.process.startStage("Synchronizing " + mode.noun + " of " + pass.scopeParam + " "
                     + pass.scopes.get(pass.scopeIndex), 0, JobProgress.FailurePolicy.SKIP_ITEM);
@@ -249,20 +249,29 @@ public final class TrackerPushStage {
         }
         Map<String, ItemState> states = books.states(topType(),
                 fresh.stream().map(o -> o.path(idField()).asText()).toList());
-        ObjectNode deletes = JSON.createObjectNode();
-        ObjectNode upserts = JSON.createObjectNode();
-        List<Unit> units = new ArrayList<>();
+        List<ObjectNode> toSend = new ArrayList<>();
         for (ObjectNode o : fresh) {
             Member self = member(topType(), o);
-            if (!needsSending(states.get(self.uid()), self.updatedAt())) {
-                continue;
+            if (needsSending(states.get(self.uid()), self.updatedAt())) {
+                toSend.add(o);
             }
-            units.add(mode == Mode.EVENTS ? addEvent(pass, o, self, deletes, upserts)
-                    : addTrackedEntity(pass, o, self, deletes, upserts));
         }
         clearForCall(exchange);
-        if (units.isEmpty()) {
+        if (toSend.isEmpty()) {
             return;
+        }
+        // one read holds up to parallelism send pages: cut it into pages of pageSize objects
+        List<PagePayload> pages = new ArrayList<>();
+        List<Unit> units = new ArrayList<>();
+        for (int from = 0; from < toSend.size(); from += pageSize) {
+            PagePayload page = new PagePayload();
+            for (ObjectNode o : toSend.subList(from, Math.min(toSend.size(), from + pageSize))) {
+                Member self = member(topType(), o);
+                page.units.add(mode == Mode.EVENTS ? addEvent(pass, o, self, page.deletes, page.upserts)
+                        : addTrackedEntity(pass, o, self, page.deletes, page.upserts));
+            }
+            units.addAll(page.units);
+            pages.add(page);
         }
         List<Settlement> sending = new ArrayList<>();
         Map<TrackerType, Map<String, ItemState>> known = new java.util.EnumMap<>(TrackerType.class);
@@ -277,14 +286,23 @@ public final class TrackerPushStage {
                         List.of()));
             }
         }
-        books.settle(pass.run.id(), sending);
-        pass.sent += units.size();
-        pass.pageNumber++;
-        JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size() + " "
-                + mode.noun + " to send (" + items.size() + " read)");
-        pass.batch.add(new Page(pass, pass.pageNumber, pass.scopes.get(pass.scopeIndex), item, units,
-                hasContent(deletes) ? JSON.writeValueAsString(deletes) : null,
-                hasContent(upserts) ? JSON.writeValueAsString(upserts) : null));
+        books.settle(pass.run.id(), sending); // the marks of all pages of this read in one transaction
+        for (PagePayload page : pages) {
+            pass.sent += page.units.size();
+            pass.pageNumber++;
+            JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + page.units.size() + " "
+                    + mode.noun + " to send (" + items.size() + " read)");
+            pass.batch.add(new Page(pass, pass.pageNumber, pass.scopes.get(pass.scopeIndex), item, page.units,
+                    hasContent(page.deletes) ? JSON.writeValueAsString(page.deletes) : null,
+                    hasContent(page.upserts) ? JSON.writeValueAsString(page.upserts) : null));
+        }
+    }
+
+    /** The payloads of one send page while a read is cut into pages. */
+    private static final class PagePayload {
+        final List<Unit> units = new ArrayList<>();
+        final ObjectNode deletes = JSON.createObjectNode();
+        final ObjectNode upserts = JSON.createObjectNode();
     }
 
     /** Relationship pass (tracker stage), after all tracked entities are settled: relationships left to send. */
@@ -621,6 +639,14 @@ public final class TrackerPushStage {
         return since == null || updatedAt == null || updatedAt.isAfter(since);
     }
 
+    /**
+     * Objects per export call: a whole batch (pageSize x parallelism), so the reads, which go one after the other,
+     * cost one round trip per batch instead of one per page.
+     */
+    private int readSize() {
+        return pageSize * parallelism;
+    }
+
     /** Keyset paging: the next request starts at the newest updatedAt of this page, skipping what was seen there. */
     private void advanceCursor(TrackerPass pass, ArrayNode items) {
         if (items.size() < pass.requestSize) {
@@ -632,7 +658,7 @@ public final class TrackerPushStage {
             // a whole page at one timestamp: ask for more at once instead of moving on
             pass.requestSize *= 2;
         } else {
-            pass.requestSize = pageSize;
+            pass.requestSize = readSize();
         }
         if (last != null && !last.equals(pass.cursor)) {
             pass.cursor = last;

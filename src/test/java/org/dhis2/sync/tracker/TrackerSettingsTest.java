@@ -16,9 +16,9 @@ class TrackerSettingsTest {
     }
 
     @Test
-    void defaultsSendFourPagesAtOnceAndDiscoverPrograms() {
+    void defaultsSendSeveralPagesAtOnceAndDiscoverPrograms() {
         SyncSettings s = settings(Map.of());
-        assertThat(s.trackerParallelism()).isEqualTo(4);
+        assertThat(s.trackerParallelism()).isEqualTo(8); // chosen by benchmark B3 (bench/RESULTS.md)
         assertThat(s.eventsParallelism()).isEqualTo(4);
         assertThat(s.trackerPrograms()).isEmpty();
         assertThat(s.eventsPrograms()).isEmpty();
