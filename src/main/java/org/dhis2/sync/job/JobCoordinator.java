@@ -154,18 +154,6 @@ public final class JobCoordinator {
         finishListeners.add(listener);
     }
 
-    /** Persists the progress tree so far (after each page), so a crash leaves a truthful record. */
-    public void saveProgress(JobRun run) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-progress"))) {
-            s.setString(1, progressJson(run));
-            s.setLong(2, run.id());
-            s.executeUpdate();
-        } catch (SQLException e) {
-            LOG.warn("Could not save progress of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
-        }
-    }
-
     public Optional<JobRun> running(String jobType) {
         return Optional.ofNullable(running.get(jobType));
     }

@@ -1,1 +1,0 @@
-update job_run set progress = cast(? as jsonb) where id = ?
