@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.dhis2.sync.db.SqlFile;
+import org.dhis2.sync.job.JobHistory;
 import org.dhis2.sync.tracker.SyncState;
 
 /**
@@ -30,10 +31,13 @@ public final class AdminQueries {
 
     private final DataSource dataSource;
     private final String syncPair;
+    private final JobHistory history;
 
-    public AdminQueries(DataSource dataSource, String syncPair) {
+    /** @param history the job runs as recorded, the same view of "last run" that {@code /api/jobs} uses */
+    public AdminQueries(DataSource dataSource, String syncPair, JobHistory history) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
+        this.history = history;
     }
 
     /** {@code GET /api/jobs/{jobType}/runs}: id, start, end, status, trigger and summary of each run, newest first. */
@@ -41,21 +45,15 @@ public final class AdminQueries {
         return paged("admin-job-runs", "runs", Paging.of(page, pageSize), jobType(jobType));
     }
 
-    /** {@code GET /api/scheduling/completed/{jobType}}: DHIS2's array of processes of the last finished run. */
+    /** {@code GET /api/scheduling/completed/{jobType}}: DHIS2's array of processes of the last ended run
+     * (a run a crashed engine left RUNNING counts as ended, as in {@code /api/jobs}). */
     public JsonNode completed(String jobType) {
         String type = jobType(jobType);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("admin-job-completed"))) {
-            s.setString(1, syncPair);
-            s.setString(2, type);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw AdminApiException.notFound("Job " + type + " has not completed a run yet");
-                }
-                String progress = rs.getString(1);
-                return progress == null ? JSON.createArrayNode() : JSON.readTree(progress);
-            }
-        } catch (SQLException | java.io.IOException e) {
+        String progress = history.lastEndedProgress(type).orElseThrow(
+                () -> AdminApiException.notFound("Job " + type + " has not completed a run yet"));
+        try {
+            return JSON.readTree(progress);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read the last run of " + type + ": " + e.getMessage(), e);
         }
     }

@@ -73,8 +73,8 @@ public final class Engine implements AutoCloseable {
         JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
         JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
-        JobOperations jobControl = new JobOperations(jobs, jobScheduler,
-                new JobHistory(database.dataSource(), "default"));
+        JobHistory jobHistory = new JobHistory(database.dataSource(), "default");
+        JobOperations jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
         JobMBeans jobMBeans = new JobMBeans(jobControl);
         try {
             main.setInitialProperties(camelProperties(settings));
@@ -113,7 +113,7 @@ public final class Engine implements AutoCloseable {
                     System.out));
             main.bind("adminAnswers", new AdminAnswers());
             main.bind("adminJobs", new AdminJobs());
-            main.bind("adminQueries", new AdminQueries(database.dataSource(), "default"));
+            main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
             main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
             extraBeans.forEach(main::bind);
             main.start();

@@ -38,19 +38,34 @@ public final class JobHistory {
     }
 
     public Optional<EndedRun> lastEnded(String jobType) {
+        return lastEndedRow(jobType, rs -> {
+            String status = rs.getString(1);
+            Timestamp finished = rs.getTimestamp(3);
+            return new EndedRun("RUNNING".equals(status) ? "FAILED" : status, rs.getTimestamp(2).toInstant(),
+                    finished == null ? null : finished.toInstant());
+        });
+    }
+
+    /**
+     * The progress tree (DHIS2's JSON array of processes) of that same run; empty when the job never ran, "[]" for a
+     * run that never ended (its tree is written when a run ends).
+     */
+    public Optional<String> lastEndedProgress(String jobType) {
+        return lastEndedRow(jobType, rs -> rs.getString(4) == null ? "[]" : rs.getString(4));
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> Optional<T> lastEndedRow(String jobType, Row<T> row) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-last-ended"))) {
             s.setString(1, syncPair);
             s.setString(2, jobType);
             s.setTimestamp(3, Timestamp.from(processStart));
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String status = rs.getString(1);
-                Timestamp finished = rs.getTimestamp(3);
-                return Optional.of(new EndedRun("RUNNING".equals(status) ? "FAILED" : status,
-                        rs.getTimestamp(2).toInstant(), finished == null ? null : finished.toInstant()));
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the job history of " + jobType + ": " + e.getMessage(), e);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.dhis2.sync.admin.AdminQueries;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.TestEngines;
@@ -290,5 +291,9 @@ class JobSchedulingTest {
         assertThat(jmx.getAttribute(dataSync, "LastExecutedStatus")).isEqualTo("FAILED");
         assertThat(control(restarted).overview("EVENT_PROGRAMS_DATA_SYNC").lastExecutedStatus()).isEqualTo("FAILED");
         assertThat(control(restarted).overview("META_DATA_SYNC").lastExecutedStatus()).isEqualTo("NOT_STARTED");
+        // the completed-tree endpoint sees the same last run: the crashed one (no tree), not the older SUCCESS
+        AdminQueries admin = restarted.context().getRegistry().lookupByNameAndType("adminQueries", AdminQueries.class);
+        assertThat(admin.completed("EVENT_PROGRAMS_DATA_SYNC")).isEmpty();
+        assertThat(admin.completed("DATA_SYNC").path(0).path("status").asText()).isEqualTo("ERROR");
     }
 }
