@@ -36,6 +36,7 @@ public final class SyncSettings {
     private final List<String> eventsPrograms;
     private final List<String> trackerPrograms;
     private final Optional<Instant> skipChangedBefore;
+    private final java.time.Duration windowOverlap;
     private final int retryAttempts;
     private final long retryDelayMillis;
     private final int availabilityAttempts;
@@ -69,6 +70,7 @@ public final class SyncSettings {
         this.eventsPrograms = c.uids("sync.events.programs");
         this.trackerPrograms = c.uids("sync.tracker.programs");
         this.skipChangedBefore = c.instant("sync.skipChangedBefore");
+        this.windowOverlap = java.time.Duration.ofSeconds(c.integer("sync.window.overlapSeconds", 0, 3600));
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
         this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
@@ -154,6 +156,11 @@ public final class SyncSettings {
 
     public Optional<Instant> skipChangedBefore() {
         return skipChangedBefore;
+    }
+
+    /** How far each stage's window reaches back before the previous window's end (sync.window.overlapSeconds). */
+    public java.time.Duration windowOverlap() {
+        return windowOverlap;
     }
 
     /** Total attempts of a transient-failing call (DHIS2's metadata.sync.retry). */
