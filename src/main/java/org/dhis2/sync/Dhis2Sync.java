@@ -29,6 +29,7 @@ public final class Dhis2Sync {
             Options:
               --config FILE   configuration file (default config/application.properties)
               --routes DIR    folder of *.camel.yaml route files (default: sync.routes.dir, i.e. routes)
+              --stacktrace    on a fatal error, print its stack trace too (by default one line names the cause)
               --help          show this help
 
             Any configuration key can also be set by an environment variable: the key in upper case with
@@ -39,7 +40,17 @@ public final class Dhis2Sync {
     }
 
     public static void main(String[] args) {
-        int code = execute(args, System.getenv(), System.out, System.err);
+        int code;
+        try {
+            code = execute(args, System.getenv(), System.out, System.err);
+        } catch (RuntimeException | Error e) {
+            // whatever escaped: one line naming the cause, and an exit instead of a JVM kept alive by threads
+            System.err.println("dhis2-sync: fatal: " + e.getMessage());
+            if (List.of(args).contains("--stacktrace")) {
+                e.printStackTrace();
+            }
+            code = 1;
+        }
         if (code >= 0) {
             System.exit(code);
         }
@@ -69,7 +80,7 @@ public final class Dhis2Sync {
         }
         return switch (cli.command) {
             case "validate" -> validate(properties, out, err);
-            case "run" -> run(properties, err);
+            case "run" -> run(properties, err, cli.stacktrace);
             case "sandbox" -> SandboxCommand.run(properties, cli.sandboxOptions, out, err);
             default -> throw new IllegalStateException(cli.command);
         };
@@ -96,12 +107,15 @@ public final class Dhis2Sync {
         return 1;
     }
 
-    private static int run(Properties properties, PrintStream err) {
+    private static int run(Properties properties, PrintStream err, boolean stacktrace) {
         Engine engine;
         try {
             engine = Engine.start(SyncSettings.forRun(properties));
         } catch (ConfigException | EngineStartException e) {
             err.println("dhis2-sync cannot start: " + e.getMessage());
+            if (stacktrace) {
+                e.printStackTrace(err);
+            }
             return 1;
         }
         awaitShutdown(engine);
@@ -142,6 +156,7 @@ public final class Dhis2Sync {
         final Map<String, String> overrides = new LinkedHashMap<>();
         final Map<String, String> sandboxOptions = new LinkedHashMap<>();
         boolean help;
+        boolean stacktrace;
 
         static CommandLine parse(String[] args) {
             CommandLine cli = new CommandLine();
@@ -150,6 +165,7 @@ public final class Dhis2Sync {
                 String a = args[i];
                 switch (a) {
                     case "--help", "-h" -> cli.help = true;
+                    case "--stacktrace" -> cli.stacktrace = true;
                     case "--config" -> cli.config = Path.of(value(args, ++i, a));
                     case "--routes" -> cli.overrides.put("sync.routes.dir", value(args, ++i, a));
                     default -> {

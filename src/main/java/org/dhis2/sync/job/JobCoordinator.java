@@ -88,6 +88,8 @@ public final class JobCoordinator {
             created = insert(jobType, trigger);
             running.put(jobType, created);
         }
+        JobRun run = created;
+        run.progress().onChange(() -> saveProgress(run));
         LOG.info("{} started (run {}, trigger {})", jobType, created.jobId(), trigger);
         return created;
     }
@@ -147,6 +149,24 @@ public final class JobCoordinator {
             }
         }
         return status;
+    }
+
+    /**
+     * Writes the tree of a running run, so that a run whose engine died shows where it stopped (and
+     * {@code /api/scheduling/running/{jobType}} can be read from any node). Never fails the run: a write that does
+     * not succeed is logged, and the next change writes the whole tree again.
+     */
+    void saveProgress(JobRun run) {
+        synchronized (run) { // one writer per run at a time, each writing the whole current tree
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-progress"))) {
+                s.setString(1, progressJson(run));
+                s.setLong(2, run.id());
+                s.executeUpdate();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Could not record the progress of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
+            }
+        }
     }
 
     /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */

@@ -54,6 +54,11 @@ public final class JobOperations implements JobControl {
     }
 
     @Override
+    public Optional<List<JobProgress.Process>> runningProgress(String jobType) {
+        return coordinator.running(jobType).map(run -> run.progress().processes());
+    }
+
+    @Override
     public String execute(String jobType, String trigger) {
         knownSchedule(jobType);
         if (context == null || !JobScheduler.hasJobRoute(context, jobType)) {

@@ -20,14 +20,26 @@ public final class JobProgress {
 
     private final String jobId;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** Told of every node that starts or ends, so the tree can be written as the run goes. */
+    private volatile Runnable onChange = () -> { };
 
     public JobProgress(String jobId) {
         this.jobId = jobId;
     }
 
+    /** Called after a process, stage or item starts or ends (from whichever thread changed it). */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    void changed() {
+        onChange.run();
+    }
+
     public Process startProcess(String description) {
-        Process p = new Process(jobId, description);
+        Process p = new Process(this, jobId, description);
         processes.add(p);
+        changed();
         return p;
     }
 
@@ -45,6 +57,7 @@ public final class JobProgress {
     /** Fields common to process, stage and item; public getters make the JSON. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public abstract static class Node {
+        private final JobProgress tree;
         private final String description;
         private volatile Status status = Status.RUNNING;
         private volatile String summary;
@@ -52,8 +65,13 @@ public final class JobProgress {
         private final Instant startedTime = Instant.now();
         private volatile Instant completedTime;
 
-        Node(String description) {
+        Node(JobProgress tree, String description) {
+            this.tree = tree;
             this.description = description;
+        }
+
+        JobProgress tree() {
+            return tree;
         }
 
         public String getDescription() {
@@ -105,6 +123,7 @@ public final class JobProgress {
             error = errorText;
             status = end;
             completedTime = Instant.now();
+            tree.changed();
         }
     }
 
@@ -114,8 +133,8 @@ public final class JobProgress {
         private final String jobId;
         private final List<Stage> stages = new CopyOnWriteArrayList<>();
 
-        Process(String jobId, String description) {
-            super(description);
+        Process(JobProgress tree, String jobId, String description) {
+            super(tree, description);
             this.jobId = jobId;
         }
 
@@ -128,8 +147,9 @@ public final class JobProgress {
         }
 
         public Stage startStage(String description, int totalItems, FailurePolicy onFailure) {
-            Stage s = new Stage(description, totalItems, onFailure);
+            Stage s = new Stage(tree(), description, totalItems, onFailure);
             stages.add(s);
+            tree().changed();
             return s;
         }
     }
@@ -141,8 +161,8 @@ public final class JobProgress {
         private final FailurePolicy onFailure;
         private final List<Item> items = new CopyOnWriteArrayList<>();
 
-        Stage(String description, int totalItems, FailurePolicy onFailure) {
-            super(description);
+        Stage(JobProgress tree, String description, int totalItems, FailurePolicy onFailure) {
+            super(tree, description);
             this.totalItems = totalItems;
             this.onFailure = onFailure;
         }
@@ -164,8 +184,9 @@ public final class JobProgress {
         }
 
         public Item startItem(String description) {
-            Item i = new Item(description, onFailure);
+            Item i = new Item(tree(), description, onFailure);
             items.add(i);
+            tree().changed();
             return i;
         }
     }
@@ -175,8 +196,8 @@ public final class JobProgress {
     public static final class Item extends Node {
         private final FailurePolicy onFailure;
 
-        Item(String description, FailurePolicy onFailure) {
-            super(description);
+        Item(JobProgress tree, String description, FailurePolicy onFailure) {
+            super(tree, description);
             this.onFailure = onFailure;
         }
 

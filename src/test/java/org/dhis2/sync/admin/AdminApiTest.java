@@ -111,7 +111,8 @@ class AdminApiTest {
         List<String[]> endpoints = endpoints();
         assertThat(endpoints.stream().map(e -> e[0] + " " + e[1])).containsExactlyInAnyOrder(
                 "GET /api/jobs", "POST /api/jobs/DATA_SYNC/execute", "GET /api/jobs/DATA_SYNC/runs",
-                "GET /api/scheduling/completed/DATA_SYNC", "GET /api/sync/conflicts", "GET /api/sync/items",
+                "GET /api/scheduling/completed/DATA_SYNC", "GET /api/scheduling/running/DATA_SYNC",
+                "GET /api/sync/conflicts", "GET /api/sync/items",
                 "POST /api/sync/items/dataValue/x/resend");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
@@ -429,6 +430,49 @@ class AdminApiTest {
 
     private JobCoordinator jobs() {
         return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
+    }
+
+    @Test
+    @Order(10)
+    void aRunningJobServesItsLiveTreeAndWritesItPerPage() throws Exception {
+        List<AggregateStore.DataValue> values = pair.local().aggregate().values().stream()
+                .filter(v -> !v.deleted()).limit(200).toList();
+        for (AggregateStore.DataValue v : values) {
+            pair.local().aggregate().setValue(v.dataElement(), v.period(), v.orgUnit(), v.categoryOptionCombo(),
+                    v.attributeOptionCombo(), v.value() + "1");
+        }
+        assertThat(http.get("/api/scheduling/running/DATA_SYNC", BASIC).status()).as("not running yet")
+                .isEqualTo(404);
+        pair.central().faults().setLatency(Duration.ofMillis(500));
+        try {
+            String jobId = http.post("/api/jobs/DATA_SYNC/execute", BASIC).json().path("response").path("jobId")
+                    .asText();
+            // the live tree over HTTP, with a finished page, while the run goes on
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                AdminHttp.Answer live = http.get("/api/scheduling/running/DATA_SYNC", BASIC);
+                return live.status() == 200 && live.json().get(0).path("jobId").asText().equals(jobId)
+                        && live.json().get(0).path("stages").findValues("items").stream()
+                        .anyMatch(items -> items.findValuesAsText("status").contains("SUCCESS"));
+            });
+            // and the same progress in the bookkeeping, where a crashed run would leave it
+            String stored = jdbcString("select progress::text from job_run where job_id = '" + jobId
+                    + "' and status = 'RUNNING'");
+            assertThat(stored).as("progress written while running").contains("\"SUCCESS\"").contains("Page");
+            JobRun run = awaitFinished("DATA_SYNC", jobId);
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        } finally {
+            pair.central().faults().setLatency(Duration.ZERO);
+        }
+        assertThat(http.get("/api/scheduling/running/DATA_SYNC", BASIC).status()).as("ended").isEqualTo(404);
+        assertThat(http.get("/api/scheduling/running/data-sync", BASIC).status()).isEqualTo(400);
+        assertThat(http.get("/api/scheduling/running/DATA_SYNC", null).status()).isEqualTo(401);
+    }
+
+    private String jdbcString(String sql) throws Exception {
+        try (var c = engine.database().dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private JobRun awaitFinished(String jobType, String jobId) {

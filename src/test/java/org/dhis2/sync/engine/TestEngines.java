@@ -52,6 +52,8 @@ public final class TestEngines {
         all.put("sync.routes.dir", routes.toString());
         all.put("sync.management.port", String.valueOf(freePort()));
         all.put("metadata.sync.retry.time.frequency.millisec", "10");
+        // throwaway bookkeeping: the fast, non-durable embedded PostgreSQL (EmbeddedStartupTest checks the default)
+        all.put("sync.db.embedded.durable", "false");
         // no schedule fires in a test unless the test turns it on: runs are started by the test itself
         JobSchedule.JOB_TYPES.forEach(type -> all.put(JobSchedule.key(type, "enabled"), "false"));
         all.putAll(overrides);

@@ -1,0 +1,1 @@
+update job_run set progress = cast(? as jsonb) where id = ? and status = 'RUNNING'
