@@ -24,7 +24,12 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change) {
          * Handle normally, then run {@code change} on the instance before the exchange ends: someone edits data on
          * the server right after this answer (e.g. between two pages a client reads).
          */
-        CHANGE_AFTER_ANSWER
+        CHANGE_AFTER_ANSWER,
+        /**
+         * Run {@code change} when the request has arrived, before it is handled (e.g. the client dies while its
+         * request is on the wire), then handle it normally.
+         */
+        BEFORE_HANDLING
     }
 
     public Fault(Kind kind, int status, Duration duration) {
@@ -49,6 +54,10 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change) {
 
     public static Fault hang(Duration atMost) {
         return new Fault(Kind.HANG, 0, atMost);
+    }
+
+    public static Fault beforeHandling(Runnable change) {
+        return new Fault(Kind.BEFORE_HANDLING, 0, Duration.ZERO, change);
     }
 
     public static Fault changeAfterAnswer(Runnable change) {

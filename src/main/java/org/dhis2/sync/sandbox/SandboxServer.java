@@ -128,6 +128,9 @@ public final class SandboxServer implements AutoCloseable {
                 sleep(fault.duration().isZero() ? Duration.ofMinutes(10) : fault.duration());
                 throw new SandboxResponse.ConnectionDropped();
             }
+            if (fault != null && fault.kind() == Fault.Kind.BEFORE_HANDLING) {
+                fault.change().run();
+            }
             if (fault != null && fault.kind() == Fault.Kind.STATUS) {
                 answerFaultStatus(response, fault.status());
             } else if (authenticate(request, response)) {
