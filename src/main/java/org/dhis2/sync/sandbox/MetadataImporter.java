@@ -36,13 +36,22 @@ final class MetadataImporter {
     }
 
     static void handle(Dhis2Instance instance, SandboxRequest req, SandboxResponse res) throws IOException {
-        String importMode = req.param("importMode", "COMMIT").toUpperCase();
-        String atomicMode = req.param("atomicMode", "ALL").toUpperCase();
-        String strategy = req.param("importStrategy", "CREATE_AND_UPDATE").toUpperCase();
-        String reportMode = req.param("importReportMode", "ERRORS").toUpperCase();
-        boolean skipSharing = req.flag("skipSharing", false);
-        Map<String, List<ObjectNode>> payload = read(req);
+        Map<String, List<ObjectNode>> payload;
+        try (InputStream in = req.bodyStream()) {
+            payload = read(in);
+        }
+        ObjectNode report = importPayload(instance, payload, req.param("importMode", "COMMIT").toUpperCase(),
+                req.param("atomicMode", "ALL").toUpperCase(),
+                req.param("importStrategy", "CREATE_AND_UPDATE").toUpperCase(),
+                req.param("importReportMode", "ERRORS").toUpperCase(), req.flag("skipSharing", false),
+                req.param("identifier", "UID"));
+        WebMessages.importReport(req, res, instance.version(), report);
+    }
 
+    /** Validates and (when allowed) commits a read payload; answers the ImportReport (with importParams). */
+    static ObjectNode importPayload(Dhis2Instance instance, Map<String, List<ObjectNode>> payload, String importMode,
+                                    String atomicMode, String strategy, String reportMode, boolean skipSharing,
+                                    String identifier) {
         ObjectNode report;
         // one import at a time per instance: validation and commit must see the same catalog
         synchronized (instance.catalog()) {
@@ -55,19 +64,19 @@ final class MetadataImporter {
                     "FULL".equals(reportMode) || "DEBUG".equals(reportMode), status);
             ObjectNode params = SandboxJson.object();
             params.put("importMode", importMode);
-            params.put("identifier", req.param("identifier", "UID"));
+            params.put("identifier", identifier);
             params.put("importStrategy", strategy);
             params.put("atomicMode", atomicMode);
             params.put("importReportMode", reportMode);
             report.set("importParams", params);
         }
-        WebMessages.importReport(req, res, instance.version(), report);
+        return report;
     }
 
     /** Reads {@code {"system":{…},"<collection>":[{…},…],…}} one object at a time. */
-    private static Map<String, List<ObjectNode>> read(SandboxRequest req) throws IOException {
+    static Map<String, List<ObjectNode>> read(InputStream in) throws IOException {
         Map<String, List<ObjectNode>> payload = new LinkedHashMap<>();
-        try (InputStream in = req.bodyStream(); JsonParser p = SandboxJson.FACTORY.createParser(in)) {
+        try (JsonParser p = SandboxJson.FACTORY.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw Dhis2Exception.badRequest("Request body must be a metadata JSON object");
             }

@@ -36,7 +36,7 @@ final class MetadataVersionApi {
                 return;
             }
             MetadataVersion base = store.get(baseline).orElseThrow(() -> Dhis2Exception.internal(
-                    "There is no such metadata version. The latest version is "
+                    "There is no such metadata version. The latest version is Version "
                             + store.currentVersionName().orElse("null")));
             // DHIS2 selects created >= baseline.created and then removes the baseline itself
             List<MetadataVersion> newer = all.stream()
@@ -94,8 +94,7 @@ final class MetadataVersionApi {
     }
 
     private static String snapshot(MetadataVersionStore store, String name) {
-        return store.get(name).map(MetadataVersion::snapshot).filter(s -> s != null)
-                .orElseThrow(() -> Dhis2Exception.internal(
+        return store.snapshot(name).orElseThrow(() -> Dhis2Exception.internal(
                         "No metadata version snapshot found for the given version " + name));
     }
 

@@ -145,6 +145,10 @@ class MetadataVersionsJobTest {
         assertThat(GreenMailUtil.getBody(mails().get(0))).contains("Version_2").contains("created");
         assertThat(progressJson(run)).contains("Getting current version", "Fetching remote versions",
                 "Synchronizing metadata for version Version_2 BEST_EFFORT");
+        // the local DHIS2 knows the versions it got: its current version is central's newest (defect 8)
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_6");
+        assertThat(pair.local().metadataVersions().list()).extracting(MetadataVersion::name)
+                .containsExactly("Version_1", "Version_2", "Version_3", "Version_4", "Version_5", "Version_6");
 
         mail.purgeEmailFromAllMailboxes();
         long postsAfterFirst = pair.local().requests().count("POST", "/api/metadata");
@@ -170,6 +174,10 @@ class MetadataVersionsJobTest {
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.summary()).contains("Version_2", "corrupted", "0123456789abcdef0123456789abcdef");
+        // the local DHIS2 registered Version_1 and was never asked for the corrupted Version_2
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_1");
+        assertThat(pair.local().requests().matching("GET", "/api/metadata/sync").stream()
+                .map(r -> r.query())).noneMatch(q -> q.contains("Version_2")).anyMatch(q -> q.contains("Version_1"));
         assertThat(pair.local().catalog().exists("optionSets", "HashOkSet01")).isTrue();
         assertThat(pair.local().catalog().exists("optionSets", "HashBadSet1")).isFalse();
         assertThat(pair.local().catalog().exists("optionSets", "HashLater01")).isFalse();
@@ -350,6 +358,17 @@ class MetadataVersionsJobTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The local DHIS2's {@code GET /api/metadata/version}: "status name" (name empty when none). */
+    private static String localVersionAnswer() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.localServer().url()
+                        + "/api/metadata/version"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "admin:district".getBytes(java.nio.charset.StandardCharsets.UTF_8))).GET().build();
+        var answer = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + JSON.readTree(answer.body()).path("name").asText("");
+    }
 
     private static JobRun runJob() {
         return runJob(engine);

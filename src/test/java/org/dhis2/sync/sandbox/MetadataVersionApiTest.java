@@ -92,7 +92,7 @@ class MetadataVersionApiTest {
         JsonNode error = json(unknown.body());
         assertThat(error.path("httpStatus").asText()).isEqualTo("Internal Server Error");
         assertThat(error.path("message").asText())
-                .isEqualTo("There is no such metadata version. The latest version is Version_2");
+                .isEqualTo("There is no such metadata version. The latest version is Version Version_2");
     }
 
     @Test
