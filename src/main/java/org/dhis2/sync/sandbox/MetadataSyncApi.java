@@ -148,6 +148,6 @@ final class MetadataSyncApi {
         payload.remove("jobConfigurations");
         String atomic = version.type() == MetadataVersion.Type.BEST_EFFORT ? "NONE" : "ALL";
         return MetadataImporter.importPayload(instance, payload, "COMMIT", atomic, "CREATE_AND_UPDATE", "ERRORS",
-                false, "UID");
+                "UID");
     }
 }
