@@ -407,6 +407,26 @@ class MetadataVersionsJobTest {
         }
     }
 
+    @Test
+    @Order(12)
+    void versionsImportedBeforeTheLocalServerRegisteredThemRemainTheBaseline() throws Exception {
+        noVersions();
+        MetadataVersion first = pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("Legacy00001", "Applied by an older dhis2-sync")));
+        pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("AfterLegacy", "After the upgrade")));
+        // an older dhis2-sync imported Version_1 through POST /api/metadata: recorded here, unknown to the local DHIS2
+        sql("insert into metadata_version (name, type, hash, created, imported_at, status) values ('Version_1',"
+                + " 'BEST_EFFORT', '" + first.hash() + "', now() - interval '1 day', now(), 'IMPORTED')");
+
+        JobRun run = runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.local().requests().matching("GET", "/api/metadata/sync")).extracting(r -> r.query())
+                .containsExactly("versionName=Version_2");
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_2");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** The local DHIS2's {@code GET /api/metadata/version}: "status name" (name empty when none). */

@@ -67,7 +67,7 @@ class MetadataSyncApiTest {
 
     @ParameterizedTest
     @ValueSource(ints = {39, 40, 41, 42})
-    @Contract({"META-1", "META-2", "META-3"})
+    @Contract({"META-1", "META-2", "META-3", "META-18"})
     void localPullsTheVersionFromItsRemoteImportsAndRegistersIt(int minor) throws Exception {
         start(minor, minor);
         configureRemote("district");
