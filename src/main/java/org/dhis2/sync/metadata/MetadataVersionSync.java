@@ -201,8 +201,9 @@ public final class MetadataVersionSync {
         ImportReportJudge.Judgement j = verdict.judgement();
         state.lastJudgement = j;
         if (verdict.outcome() == LocalSyncAnswer.Outcome.FAILED) {
-            throw new MetadataSyncException("metadata sync", "Import of " + v.name() + " failed: "
-                    + verdict.explanation() + ". Neither " + v.name() + " nor any later version was imported.");
+            String why = verdict.explanation().replaceFirst("\\.$", "");
+            throw new MetadataSyncException("metadata sync", "Import of " + v.name() + " failed: " + why
+                    + ". Neither " + v.name() + " nor any later version was imported.");
         }
         bookkeeping.recordImported(v, Instant.now(), j == null ? "{}" : j.report().toString());
         state.imported++;
