@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Judges the local instance's answer to {@code POST /api/metadata}: the ImportReport, wrapped in a WebMessage
- * (2.38+, HTTP 409 for WARNING and ERROR) or plain (older). Accepted: OK, and WARNING only for BEST_EFFORT — as
- * DHIS2's MetadataSyncPostProcessor decides.
+ * Judges a metadata ImportReport: the one in the local instance's answer to {@code GET /api/metadata/sync} (see
+ * {@link LocalSyncAnswer}), or a plain/wrapped {@code POST /api/metadata} answer. Accepted: OK, and WARNING only
+ * for BEST_EFFORT — as DHIS2's MetadataSyncImportHandler decides whether to register the version.
  */
 public final class ImportReportJudge {
 
@@ -35,6 +35,11 @@ public final class ImportReportJudge {
             root = MissingNode.getInstance();
         }
         JsonNode report = root.has("response") && root.has("httpStatus") ? root.path("response") : root;
+        return judgeReport(httpStatus, root, report, atomic);
+    }
+
+    /** Judges an ImportReport node; {@code root} is the whole answer (its {@code message} explains a missing report). */
+    public static Judgement judgeReport(int httpStatus, JsonNode root, JsonNode report, boolean atomic) {
         String status = report.path("status").asText("");
         if (status.isEmpty()) {
             String message = root.path("message").asText("");

@@ -6,9 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.dhis2.sync.db.SqlFile;
 
@@ -33,22 +31,6 @@ public final class MetadataVersionBookkeeping {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the metadata version baseline: " + e.getMessage(), e);
-        }
-    }
-
-    public Set<String> importedNames() {
-        Set<String> names = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("metadata-version-imported-names"))) {
-            s.setString(1, syncPair);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            return names;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read imported metadata versions: " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -18,9 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decisions of the metadata version pull (routes/metadata-versions.camel.yaml); the route makes the HTTP calls.
- * Baseline = the newest version this engine imported, else the local instance's current version. Versions are
- * applied strictly in creation order, each verified (MD5, DHIS2 version), cleaned, imported and judged; the first
- * version that does not go in stops the pull and is recorded as FAILED.
+ * Baseline = the local instance's current version (it registers every version it applies), else the newest version
+ * this engine imported (versions applied before the local server registered them). Versions are applied strictly in
+ * creation order: each snapshot is downloaded and verified here first (MD5, DHIS2 version), then the local server is
+ * asked to apply it through its own {@code GET /api/metadata/sync?versionName=} (it pulls the version from the server
+ * of its keyRemoteInstanceUrl settings, imports it and registers it) and its answer is judged
+ * ({@link LocalSyncAnswer}); the first version that does not go in stops the pull and is recorded as FAILED.
  */
 public final class MetadataVersionSync {
 
@@ -73,13 +75,14 @@ public final class MetadataVersionSync {
         }
         state.localCurrentVersion = local.isEmpty() ? null : local.get(local.size() - 1).name();
         state.localCurrentHash = local.isEmpty() ? null : local.get(local.size() - 1).hash();
-        Optional<String> imported = bookkeeping.baseline();
-        state.baseline = imported.orElse(state.localCurrentVersion);
+        Optional<String> imported = state.localCurrentVersion == null ? bookkeeping.baseline() : Optional.empty();
+        state.baseline = state.localCurrentVersion != null ? state.localCurrentVersion : imported.orElse(null);
         exchange.setVariable("metadataLocalVersion", state.localCurrentVersion);
         state.stage.complete("Local DHIS2 " + state.localDhis2Version + "; current version "
                 + (state.localCurrentVersion == null ? "none" : state.localCurrentVersion) + "; baseline "
                 + (state.baseline == null ? "none (first sync)" : state.baseline
-                + (imported.isPresent() ? " (last imported by dhis2-sync)" : " (the local instance's own)")));
+                + (imported.isPresent() ? " (last imported by dhis2-sync; the local DHIS2 has no version registered)"
+                : " (the local DHIS2's current version)")));
     }
 
     /**
@@ -121,9 +124,7 @@ public final class MetadataVersionSync {
         MetadataSyncState state = state(exchange);
         String body = take(exchange);
         List<RemoteVersion> listed = body.isBlank() ? List.of() : RemoteVersion.listInCreationOrder(json(body));
-        Set<String> done = bookkeeping.importedNames();
-        listed.stream().filter(v -> !done.contains(v.name()) && !v.name().equals(state.baseline))
-                .forEach(state.pending::add);
+        listed.stream().filter(v -> !v.name().equals(state.baseline)).forEach(state.pending::add);
         String summary;
         if (state.pending.isEmpty()) {
             summary = state.baseline == null ? "There are no metadata versions created in the remote instance."
@@ -158,10 +159,12 @@ public final class MetadataVersionSync {
     }
 
     /**
-     * The downloaded snapshot: gunzipped, MD5-checked, DHIS2 version checked (when
-     * metadata.sync.stopIfVersionsDiffer), cleaned, and made the body of the import request.
+     * The downloaded snapshot: gunzipped, MD5-checked and DHIS2 version checked (when
+     * metadata.sync.stopIfVersionsDiffer) before the local server is asked to apply it. The local server downloads
+     * the same snapshot itself and checks the MD5 again (DefaultMetadataSyncService); job configurations are
+     * dropped by its import (MetadataSyncImportHandler) and user passwords are never in a DHIS2 export (write-only).
      */
-    public void prepareSnapshot(Exchange exchange) {
+    public void verifySnapshot(Exchange exchange) {
         MetadataSyncState state = state(exchange);
         RemoteVersion v = state.current;
         String snapshot = SnapshotCheck.text(exchange.getMessage().getBody(byte[].class));
@@ -170,11 +173,10 @@ public final class MetadataVersionSync {
         if (v.hash() == null || !md5.equalsIgnoreCase(v.hash())) {
             throw new MetadataSyncException("metadata sync", "Metadata snapshot of " + v.name()
                     + " is corrupted: its MD5 is " + md5 + " but central advertises hashCode " + v.hash()
-                    + ". Neither " + v.name() + " nor any later version was imported; check the version on central"
-                    + " (or the network path) and run META_DATA_SYNC again.");
+                    + ". The local DHIS2 was not asked to apply " + v.name() + " nor any later version; check the"
+                    + " version on central (or the network path) and run META_DATA_SYNC again.");
         }
-        JsonNode parsed = json(snapshot);
-        if (!(parsed instanceof ObjectNode node)) {
+        if (!(json(snapshot) instanceof ObjectNode node)) {
             throw new MetadataSyncException("metadata sync", "Metadata snapshot of " + v.name()
                     + " is not a JSON object");
         }
@@ -186,38 +188,34 @@ public final class MetadataVersionSync {
                     + " the local DHIS2 to the central's version, or set metadata.sync.stopIfVersionsDiffer=false"
                     + " to import anyway.");
         }
-        String removed = SnapshotCheck.clean(node);
-        if (!removed.isEmpty()) {
-            LOG.info("{}: {}", v.name(), removed);
-        }
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(node.toString());
-        exchange.setVariable("metadataAtomicMode", v.atomic() ? "ALL" : "NONE");
     }
 
-    /** The local instance's import report: accepted → recorded IMPORTED and a success mail prepared; else stop. */
-    public void judgeImport(Exchange exchange) {
+    /**
+     * The local server's answer to {@code /api/metadata/sync?versionName=}: imported (or already registered there)
+     * → recorded IMPORTED and a success mail prepared; anything else stops the pull.
+     */
+    public void judgeLocalSync(Exchange exchange) {
         MetadataSyncState state = state(exchange);
         RemoteVersion v = state.current;
-        int status = status(exchange);
-        ImportReportJudge.Judgement j = ImportReportJudge.judge(status, take(exchange), v.atomic());
+        LocalSyncAnswer.Verdict verdict = LocalSyncAnswer.judge(status(exchange), take(exchange), v);
+        ImportReportJudge.Judgement j = verdict.judgement();
         state.lastJudgement = j;
-        if (!j.accepted()) {
-            throw new MetadataSyncException("metadata sync", "Import of " + v.name() + " (" + v.type()
-                    + ") into the local DHIS2 ended with " + j.status() + (j.errors().isEmpty() ? ""
-                    : ": " + String.join("; ", j.errors())) + ". Neither " + v.name()
-                    + " nor any later version was imported.");
+        if (verdict.outcome() == LocalSyncAnswer.Outcome.FAILED) {
+            String why = verdict.explanation().replaceFirst("\\.$", "");
+            throw new MetadataSyncException("metadata sync", "Import of " + v.name() + " failed: " + why
+                    + ". Neither " + v.name() + " nor any later version was imported.");
         }
-        bookkeeping.recordImported(v, Instant.now(), j.report().toString());
+        bookkeeping.recordImported(v, Instant.now(), j == null ? "{}" : j.report().toString());
         state.imported++;
-        String warnings = j.errors().isEmpty() ? "" : " with " + j.errors().size() + " warning(s): "
-                + String.join("; ", j.errors());
-        state.stage.complete(j.status() + warnings);
+        List<String> warnings = j == null ? List.of() : j.errors();
+        state.stage.complete(verdict.explanation() + (warnings.isEmpty() ? "" : " with " + warnings.size()
+                + " warning(s): " + String.join("; ", warnings)));
         exchange.setVariable(MAIL_SUBJECT, SUCCESS_SUBJECT);
         exchange.setVariable(MAIL_BODY, "Metadata version " + v.name() + " (" + v.type() + ", created " + v.created()
-                + ") was imported into the local DHIS2 with status " + j.status() + ".\n\n" + j.countsText()
-                + (j.errors().isEmpty() ? "" : "\n\nWarnings:\n- " + String.join("\n- ", j.errors())) + "\n");
-        LOG.info("Metadata version {} imported: {}", v.name(), j.status());
+                + ") was applied by the local DHIS2, which now has it as a registered version: "
+                + verdict.explanation() + ".\n\n" + (j == null ? "" : j.countsText())
+                + (warnings.isEmpty() ? "" : "\n\nWarnings:\n- " + String.join("\n- ", warnings)) + "\n");
+        LOG.info("Metadata version {} applied by the local DHIS2: {}", v.name(), verdict.explanation());
     }
 
     /** End of the pull: the synchronization process summary. */
@@ -230,73 +228,19 @@ public final class MetadataVersionSync {
     }
 
     /** The pull's numbers for the metrics: versions sent to the local import, imported, failed. */
-    private static void report(MetadataSyncState state, int failedVersions, boolean succeeded) {
+    static void report(MetadataSyncState state, int failedVersions, boolean succeeded) {
         state.run.recordStage(StageOutcome.of(STAGE, state.imported + failedVersions, state.imported, 0,
                 failedVersions, state.comparison.getStartedTime(), succeeded));
     }
 
-    /**
-     * The job caught a failure (from a push stage or the pull): records it (the failed version in metadata_version,
-     * the progress tree, the run) and prepares the failure mail.
-     */
+    /** The job caught a failure (from a push stage or the pull): see {@link MetadataSyncFailures#failed}. */
     public void failed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String message = e == null ? "unknown failure" : e.getMessage() == null ? e.toString() : e.getMessage();
-        MetadataSyncState state = exchange.getVariable(MetadataSyncState.VARIABLE, MetadataSyncState.class);
-        JobRun run = JobCoordinator.currentRun(exchange, "direct:stage.metadataVersions");
-        String category;
-        RemoteVersion version = null;
-        if (e instanceof MetadataSyncException mse) {
-            category = mse.category();
-        } else {
-            category = state == null ? "data push" : state.phase;
-        }
-        if (state != null) {
-            version = "metadata sync".equals(category) ? state.current : null;
-            if (state.stage != null) {
-                state.stage.fail(message);
-            }
-            JobProgress.Process process = state.synchronization != null ? state.synchronization : state.comparison;
-            if (process != null) {
-                process.fail(message);
-            }
-            if (state.comparison != null) {
-                state.comparison.fail(message);
-            }
-        }
-        String report = state != null && state.lastJudgement != null ? state.lastJudgement.report().toString() : null;
-        if (version != null) {
-            bookkeeping.recordFailed(version, Instant.now(), message, report);
-        }
-        if (state != null && state.comparison != null) {
-            report(state, version == null ? 0 : 1, false);
-        }
-        run.recordFailure((version == null ? "Metadata sync failed (" + category + ")"
-                : "Metadata sync failed at " + version.name()) + ": " + message);
-        StringBuilder body = new StringBuilder("Metadata synchronization failed.\n\nCategory: ").append(category);
-        if (version != null) {
-            body.append("\nVersion: ").append(version.name()).append(" (").append(version.type()).append(")");
-        }
-        body.append("\nMessage: ").append(message);
-        if (state != null && state.lastJudgement != null && !state.lastJudgement.errors().isEmpty()) {
-            body.append("\n\nImport errors:\n- ").append(String.join("\n- ", state.lastJudgement.errors()));
-        }
-        exchange.setVariable(MAIL_SUBJECT, FAILURE_SUBJECT);
-        exchange.setVariable(MAIL_BODY, body.append('\n').toString());
-        LOG.warn("META_DATA_SYNC failed ({}): {}", category, message);
+        MetadataSyncFailures.failed(exchange, bookkeeping);
     }
 
     /** A push stage recorded a failure: metadata is not pulled; the failure mail names the data push. */
     public void dataPushFailed(Exchange exchange) {
-        JobRun run = JobCoordinator.currentRun(exchange, "META_DATA_SYNC");
-        String failures = String.join("; ", run.failures());
-        String message = "Metadata was not synchronized because the data push did not complete"
-                + (failures.isEmpty() ? "." : ": " + failures);
-        run.progress().startProcess("Starting Metadata version comparison").fail(message);
-        exchange.setVariable(MAIL_SUBJECT, FAILURE_SUBJECT);
-        exchange.setVariable(MAIL_BODY, "Metadata synchronization failed.\n\nCategory: data push\nMessage: "
-                + message + "\n");
-        LOG.warn("META_DATA_SYNC: {}", message);
+        MetadataSyncFailures.dataPushFailed(exchange);
     }
 
     private static MetadataSyncState state(Exchange exchange) {

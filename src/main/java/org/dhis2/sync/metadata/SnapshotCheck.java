@@ -1,7 +1,6 @@
 package org.dhis2.sync.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +11,9 @@ import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 
 /**
- * What happens to a downloaded metadata snapshot before it is imported: gunzip (DHIS2 serves data.gz without
- * Content-Encoding, so the gzip magic bytes decide), MD5 check against the advertised hashCode (DHIS2's
- * HashCodeGenerator), the snapshot's own {@code system.version}, and removal of what must never be copied from
- * central to a field instance: job configurations and user passwords.
+ * The checks of a downloaded metadata snapshot before the local server is asked to apply it: gunzip (DHIS2 serves
+ * data.gz without Content-Encoding, so the gzip magic bytes decide), MD5 check against the advertised hashCode
+ * (DHIS2's HashCodeGenerator), and the snapshot's own {@code system.version}.
  */
 public final class SnapshotCheck {
 
@@ -61,32 +59,5 @@ public final class SnapshotCheck {
             return false;
         }
         return !localVersion.trim().equals(snapshotVersion.trim());
-    }
-
-    /**
-     * Removes job configurations (DHIS2's MetadataSyncImportHandler does) and user passwords (a field instance
-     * must never get central's password hashes). Returns what was removed, for the progress summary.
-     */
-    public static String clean(ObjectNode snapshot) {
-        int jobs = snapshot.path("jobConfigurations").size();
-        snapshot.remove("jobConfigurations");
-        int passwords = 0;
-        for (JsonNode user : snapshot.path("users")) {
-            passwords += removePassword(user);
-            passwords += removePassword(user.path("userCredentials"));
-        }
-        for (JsonNode credentials : snapshot.path("userCredentials")) {
-            passwords += removePassword(credentials);
-        }
-        return jobs == 0 && passwords == 0 ? "" : "removed " + jobs + " job configuration(s) and " + passwords
-                + " user password(s)";
-    }
-
-    private static int removePassword(JsonNode node) {
-        if (node instanceof ObjectNode o && o.has("password")) {
-            o.remove("password");
-            return 1;
-        }
-        return 0;
     }
 }

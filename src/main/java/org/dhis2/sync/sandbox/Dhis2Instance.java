@@ -32,6 +32,7 @@ public final class Dhis2Instance {
     private final MetadataVersionStore metadataVersions;
     private final ReservedValueStore reservedValues;
     private final AtomicLong requestCounter = new AtomicLong();
+    private final java.util.Map<String, String> systemSettings = new ConcurrentHashMap<>();
 
     public Dhis2Instance(String name, Dhis2Version version) {
         this.name = name;
@@ -126,6 +127,14 @@ public final class Dhis2Instance {
         return reservedValues;
     }
 
+    /**
+     * System settings by DHIS2 key ({@code keyRemoteInstanceUrl}, {@code keyRemoteInstanceUsername},
+     * {@code keyRemoteInstancePassword}, {@code keyStopMetadataSync}); a missing key has DHIS2's default.
+     */
+    public java.util.Map<String, String> systemSettings() {
+        return systemSettings;
+    }
+
     long nextRequestNumber() {
         return requestCounter.incrementAndGet();
     }
@@ -137,6 +146,7 @@ public final class Dhis2Instance {
         AggregateApi.register(router, this);
         TrackerApi.register(router, this);
         MetadataVersionApi.register(router, this);
+        MetadataSyncApi.register(router, this);
         ReservedValueApi.register(router, this);
         MetadataListApi.register(router, this); // last: its /api/{collection} templates match any path
         return router;

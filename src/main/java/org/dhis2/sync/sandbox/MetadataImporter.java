@@ -36,17 +36,24 @@ final class MetadataImporter {
     }
 
     static void handle(Dhis2Instance instance, SandboxRequest req, SandboxResponse res) throws IOException {
-        String importMode = req.param("importMode", "COMMIT").toUpperCase();
-        String atomicMode = req.param("atomicMode", "ALL").toUpperCase();
-        String strategy = req.param("importStrategy", "CREATE_AND_UPDATE").toUpperCase();
-        String reportMode = req.param("importReportMode", "ERRORS").toUpperCase();
-        boolean skipSharing = req.flag("skipSharing", false);
-        Map<String, List<ObjectNode>> payload = read(req);
+        Map<String, List<ObjectNode>> payload;
+        try (InputStream in = req.bodyStream()) {
+            payload = read(in);
+        }
+        ObjectNode report = importPayload(instance, payload, req.param("importMode", "COMMIT").toUpperCase(),
+                req.param("atomicMode", "ALL").toUpperCase(),
+                req.param("importStrategy", "CREATE_AND_UPDATE").toUpperCase(),
+                req.param("importReportMode", "ERRORS").toUpperCase(), req.param("identifier", "UID"));
+        WebMessages.importReport(req, res, instance.version(), report);
+    }
 
+    /** Validates and (when allowed) commits a read payload; answers the ImportReport (with importParams). */
+    static ObjectNode importPayload(Dhis2Instance instance, Map<String, List<ObjectNode>> payload, String importMode,
+                                    String atomicMode, String strategy, String reportMode, String identifier) {
         ObjectNode report;
         // one import at a time per instance: validation and commit must see the same catalog
         synchronized (instance.catalog()) {
-            List<Item> items = validate(instance, payload, strategy, skipSharing);
+            List<Item> items = validate(instance, payload, strategy);
             boolean hasErrors = items.stream().anyMatch(i -> !i.errors().isEmpty());
             boolean atomicAll = !"NONE".equals(atomicMode);
             boolean commit = "COMMIT".equals(importMode) && !(hasErrors && atomicAll);
@@ -55,19 +62,19 @@ final class MetadataImporter {
                     "FULL".equals(reportMode) || "DEBUG".equals(reportMode), status);
             ObjectNode params = SandboxJson.object();
             params.put("importMode", importMode);
-            params.put("identifier", req.param("identifier", "UID"));
+            params.put("identifier", identifier);
             params.put("importStrategy", strategy);
             params.put("atomicMode", atomicMode);
             params.put("importReportMode", reportMode);
             report.set("importParams", params);
         }
-        WebMessages.importReport(req, res, instance.version(), report);
+        return report;
     }
 
     /** Reads {@code {"system":{…},"<collection>":[{…},…],…}} one object at a time. */
-    private static Map<String, List<ObjectNode>> read(SandboxRequest req) throws IOException {
+    static Map<String, List<ObjectNode>> read(InputStream in) throws IOException {
         Map<String, List<ObjectNode>> payload = new LinkedHashMap<>();
-        try (InputStream in = req.bodyStream(); JsonParser p = SandboxJson.FACTORY.createParser(in)) {
+        try (JsonParser p = SandboxJson.FACTORY.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw Dhis2Exception.badRequest("Request body must be a metadata JSON object");
             }
@@ -93,7 +100,7 @@ final class MetadataImporter {
     }
 
     private static List<Item> validate(Dhis2Instance instance, Map<String, List<ObjectNode>> payload,
-                                       String strategy, boolean skipSharing) {
+                                       String strategy) {
         Map<String, Set<String>> payloadIds = new HashMap<>();
         payload.forEach((collection, objects) -> {
             Set<String> ids = payloadIds.computeIfAbsent(collection, c -> new HashSet<>());
@@ -129,7 +136,7 @@ final class MetadataImporter {
                             + "` is not allowed to update object `" + self + "`.", null, List.of(USER_NAME, self)));
                 }
                 if (!"DELETE".equals(strategy)) {
-                    checkReferences(item, item.object(), catalog, payloadIds, skipSharing);
+                    checkReferences(item, item.object(), catalog, payloadIds);
                     if ("programStages".equals(collection) && !item.object().path("program").has("id")
                             && !stagesOfPayloadPrograms.contains(uid)) {
                         item.errors().add(error(collection, uid, "E4053",
@@ -144,14 +151,14 @@ final class MetadataImporter {
 
     /** Top-level references and those one level down (dataSetElements[].dataElement, …). */
     private static void checkReferences(Item item, ObjectNode object, MetadataCatalog catalog,
-                                        Map<String, Set<String>> payloadIds, boolean skipSharing) {
+                                        Map<String, Set<String>> payloadIds) {
         object.fields().forEachRemaining(field -> {
             String property = field.getKey();
             JsonNode value = field.getValue();
             var target = MetadataSchema.referencedCollection(property);
             if (target.isPresent()) {
-                if (skipSharing && MetadataSchema.USER_REFERENCES.contains(property)) {
-                    return;
+                if (MetadataSchema.USER_REFERENCES.contains(property)) {
+                    return; // ReferencesCheck: user/lastUpdatedBy/createdBy are never E5002 (2.39.10+, 2.40.12+, 2.41+)
                 }
                 for (JsonNode ref : value.isArray() ? value : List.of(value)) {
                     String id = ref.path("id").asText(null);
@@ -171,7 +178,7 @@ final class MetadataImporter {
             } else if (value.isArray() && object == item.object()) {
                 value.forEach(nested -> {
                     if (nested instanceof ObjectNode n) {
-                        checkReferences(item, n, catalog, payloadIds, skipSharing);
+                        checkReferences(item, n, catalog, payloadIds);
                     }
                 });
             }
@@ -220,6 +227,9 @@ final class MetadataImporter {
             typeReport.put("klass", MetadataSchema.klass(collection));
             typeReport.set("stats", stats(stats));
             typeReport.set("objectReports", objectReports);
+        }
+        if (commit && collections.contains(MetadataOrgUnits.COLLECTION)) {
+            MetadataOrgUnits.derivePaths(instance.catalog());
         }
         ObjectNode report = SandboxJson.object();
         report.put("status", status);

@@ -36,6 +36,9 @@ final class MetadataListApi {
         String collection = req.pathVariable("collection");
         requireCollection(instance, req, collection);
         Predicate<ObjectNode> filter = filter(req.query().getOrDefault("filter", List.of()));
+        if (MetadataOrgUnits.COLLECTION.equals(collection)) {
+            filter = filter.and(levelFilter(req));
+        }
         List<ObjectNode> all = instance.catalog().list(collection).stream().filter(filter).toList();
         boolean paging = req.flag("paging", true);
         int pageSize = Math.max(1, req.intParam("pageSize", DEFAULT_PAGE_SIZE));
@@ -112,6 +115,23 @@ final class MetadataListApi {
             }
         }
         return all;
+    }
+
+    /**
+     * OrganisationUnitController.getObjectList: {@code level=N} keeps hierarchy level N, {@code maxLevel=M} levels up
+     * to M (OrganisationUnitQueryParams → hierarchyLevel in the store query).
+     */
+    private static Predicate<ObjectNode> levelFilter(SandboxRequest req) {
+        Predicate<ObjectNode> p = o -> true;
+        if (req.param("level").isPresent()) {
+            int level = req.intParam("level", 0);
+            p = p.and(o -> MetadataOrgUnits.level(o) == level);
+        }
+        if (req.param("maxLevel").isPresent()) {
+            int max = req.intParam("maxLevel", Integer.MAX_VALUE);
+            p = p.and(o -> MetadataOrgUnits.level(o) <= max);
+        }
+        return p;
     }
 
     /** A (possibly dotted) property as text: {@code parent.id}. */

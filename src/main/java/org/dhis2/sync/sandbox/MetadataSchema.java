@@ -66,10 +66,14 @@ final class MetadataSchema {
             Map.entry("userRoles", "userRoles"),
             Map.entry("userGroups", "userGroups"),
             Map.entry("user", "users"),
-            Map.entry("lastUpdatedBy", "users"));
+            Map.entry("lastUpdatedBy", "users"),
+            Map.entry("createdBy", "users"));
 
-    /** User references DHIS2 stops checking when skipSharing=true (its "HACK" in DefaultPreheatService). */
-    static final Set<String> USER_REFERENCES = Set.of("user", "lastUpdatedBy");
+    /**
+     * User references DHIS2's ReferencesCheck.checkReference never reports as E5002 (its "HACK" until users are
+     * identified by uuid): a metadata export carries central's users, the receiving server need not have them.
+     */
+    static final Set<String> USER_REFERENCES = Set.of("user", "lastUpdatedBy", "createdBy");
 
     /** UIDs of DHIS2's built-in "default" category model: always present, never reported as missing. */
     static final Set<String> DEFAULT_UIDS = Set.of("bjDvmb4bfuf", "GLevLNI9wkl", "xYerKDKCefk", "HllvX50cXC0");

@@ -27,6 +27,27 @@ public record MetadataVersion(String id, String name, Type type, Instant created
         }
     }
 
+    /**
+     * A version as another instance's {@code GET /api/metadata/version?versionName=} describes it (DHIS2 reads it
+     * into its MetadataVersion object: id, name, type, created, lastUpdated, hashCode).
+     */
+    static MetadataVersion fromJson(com.fasterxml.jackson.databind.JsonNode node, String snapshot) {
+        String name = node.path("name").asText("");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("metadata version without a name");
+        }
+        Instant created = Dhis2Dates.parse(node.path("created").asText());
+        String updated = node.path("lastUpdated").asText("");
+        return new MetadataVersion(node.path("id").asText(Uids.random()), name,
+                Type.valueOf(node.path("type").asText("BEST_EFFORT")), created,
+                updated.isEmpty() ? created : Dhis2Dates.parse(updated), node.path("hashCode").asText(null), null,
+                snapshot);
+    }
+
+    MetadataVersion withSnapshot(String text) {
+        return new MetadataVersion(id, name, type, created, lastUpdated, hash, importDate, text);
+    }
+
     public MetadataVersion withImportDate(Instant when) {
         return new MetadataVersion(id, name, type, created, lastUpdated, hash, when, snapshot);
     }

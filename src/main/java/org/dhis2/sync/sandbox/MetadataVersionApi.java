@@ -19,7 +19,7 @@ final class MetadataVersionApi {
     static void register(Router router, Dhis2Instance instance) {
         MetadataVersionStore store = instance.metadataVersions();
         router.get("/api/metadata/version", (req, res) -> {
-            guard(instance);
+            enabled(instance);
             MetadataVersion v = req.param("versionName")
                     .map(name -> store.get(name).orElseThrow(() -> Dhis2Exception.internal(
                             "No metadata version with name " + name + " exists. Please check again later.")))
@@ -28,7 +28,7 @@ final class MetadataVersionApi {
             res.json(200, v.toJson());
         });
         router.get("/api/metadata/version/history", (req, res) -> {
-            guard(instance);
+            enabled(instance);
             List<MetadataVersion> all = store.list();
             String baseline = req.param("baseline").orElse(null);
             if (baseline == null) {
@@ -36,7 +36,7 @@ final class MetadataVersionApi {
                 return;
             }
             MetadataVersion base = store.get(baseline).orElseThrow(() -> Dhis2Exception.internal(
-                    "There is no such metadata version. The latest version is "
+                    "There is no such metadata version. The latest version is Version "
                             + store.currentVersionName().orElse("null")));
             // DHIS2 selects created >= baseline.created and then removes the baseline itself
             List<MetadataVersion> newer = all.stream()
@@ -49,7 +49,7 @@ final class MetadataVersionApi {
             res.json(200, listing(store.listForHistory(newer)));
         });
         router.get("/api/metadata/versions", (req, res) -> {
-            guard(instance);
+            enabled(instance);
             res.json(200, listing(store.listForHistory(store.list())));
         });
         router.get("/api/metadata/version/{name}/data", (req, res) -> {
@@ -82,11 +82,19 @@ final class MetadataVersionApi {
         router.post("/api/metadata", (req, res) -> MetadataImporter.handle(instance, req, res));
     }
 
-    /** keyVersionEnabled off → 400; the user needs ALL or F_METADATA_MANAGE (@PreAuthorize → "Access is denied"). */
-    private static void guard(Dhis2Instance instance) {
+    /** keyVersionEnabled off → 400 (every endpoint of MetadataVersionController). */
+    private static void enabled(Dhis2Instance instance) {
         if (!instance.metadataVersions().enabled()) {
             throw Dhis2Exception.badRequest("Metadata versioning is not enabled for this instance.");
         }
+    }
+
+    /**
+     * /data, /data.gz and /create also need ALL or F_METADATA_MANAGE (@PreAuthorize → "Access is denied"); /version,
+     * /version/history and /versions have no authority check in DHIS2.
+     */
+    private static void guard(Dhis2Instance instance) {
+        enabled(instance);
         List<String> authorities = instance.userAuthorities();
         if (!authorities.contains("ALL") && !authorities.contains(MANAGE_AUTHORITY)) {
             throw new Dhis2Exception(403, "Forbidden", "Access is denied");
@@ -94,8 +102,7 @@ final class MetadataVersionApi {
     }
 
     private static String snapshot(MetadataVersionStore store, String name) {
-        return store.get(name).map(MetadataVersion::snapshot).filter(s -> s != null)
-                .orElseThrow(() -> Dhis2Exception.internal(
+        return store.snapshot(name).orElseThrow(() -> Dhis2Exception.internal(
                         "No metadata version snapshot found for the given version " + name));
     }
 

@@ -8,7 +8,9 @@ import java.util.Random;
  * A baseline {@code Version_1} created on central and recorded as imported on local (both catalogs are equal at
  * that point), then {@code spec.metadataVersions()} newer versions on central only, each after a few realistic
  * changes to central's catalog (an option set with options, data elements, now and then an org unit or a renamed
- * data element), alternating BEST_EFFORT and ATOMIC. Deterministic for a seed.
+ * data element), alternating BEST_EFFORT and ATOMIC. Deterministic for a seed. The local instance's remote server
+ * settings (keyRemoteInstanceUrl/Username/Password) point to central, as an operator sets them for DHIS2's own
+ * metadata sync, so that local's {@code /api/metadata/sync} can pull the versions.
  */
 final class MetadataVersionGenerator {
 
@@ -21,6 +23,9 @@ final class MetadataVersionGenerator {
         Dhis2Instance central = pair.central();
         MetadataVersion baseline = central.metadataVersions().create(MetadataVersion.Type.BEST_EFFORT);
         pair.local().metadataVersions().recordImported(baseline);
+        pair.local().systemSettings().put(RemoteInstance.KEY_URL, pair.centralServer().url());
+        pair.local().systemSettings().put(RemoteInstance.KEY_USERNAME, central.username());
+        pair.local().systemSettings().put(RemoteInstance.KEY_PASSWORD, central.password());
         Random random = new Random(spec.seed() * 31 + 17);
         for (int n = 1; n <= spec.metadataVersions(); n++) {
             change(central, random, n);

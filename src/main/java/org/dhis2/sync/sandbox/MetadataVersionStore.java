@@ -21,6 +21,8 @@ public final class MetadataVersionStore {
     private volatile HistoryOrder historyOrder = HistoryOrder.CREATION;
     private volatile boolean enabled = true;
     private final Random shuffler = new Random(7);
+    /** Snapshots kept in the datastore without a version entry (DHIS2's sync saves before it imports). */
+    private final java.util.Map<String, String> savedSnapshots = new java.util.HashMap<>();
 
     MetadataVersionStore(Dhis2Instance instance) {
         this.instance = instance;
@@ -103,6 +105,8 @@ public final class MetadataVersionStore {
         MetadataVersion v = remote.withImportDate(instance.clock().tick());
         versions.removeIf(existing -> existing.name().equals(v.name()));
         versions.add(v);
+        // DHIS2's current version is the newest by created, whatever order versions were imported in
+        versions.sort(java.util.Comparator.comparing(MetadataVersion::created));
         return v;
     }
 
@@ -120,6 +124,21 @@ public final class MetadataVersionStore {
 
     public synchronized void clear() {
         versions.clear();
+        savedSnapshots.clear();
+    }
+
+    /** A snapshot saved by an earlier sync of {@code name} (DefaultMetadataSyncService.saveMetadataVersionSnapshotLocally). */
+    synchronized Optional<String> savedSnapshot(String name) {
+        return Optional.ofNullable(savedSnapshots.get(name));
+    }
+
+    synchronized void saveSnapshot(String name, String snapshot) {
+        savedSnapshots.putIfAbsent(name, snapshot);
+    }
+
+    /** The snapshot {@code /data} serves: the version's, else one a sync saved (both live in DHIS2's datastore). */
+    synchronized Optional<String> snapshot(String name) {
+        return get(name).map(MetadataVersion::snapshot).filter(s -> s != null).or(() -> savedSnapshot(name));
     }
 
     /** Like DHIS2's MetadataVersionNameGenerator: the number after "_" of the newest version, plus one. */

@@ -3,7 +3,10 @@ package org.dhis2.sync.sandbox;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code /api/system/info}, {@code /api/system/ping}, {@code /api/me}, {@code POST /api/apiToken}. */
+/**
+ * {@code /api/system/info}, {@code /api/system/ping}, {@code /api/me}, {@code POST /api/apiToken},
+ * {@code POST /api/systemSettings}.
+ */
 final class SystemApi {
 
     private SystemApi() {
@@ -16,6 +19,16 @@ final class SystemApi {
             res.text(200, "text/plain;charset=UTF-8", "pong");
         });
         router.get("/api/me", (req, res) -> res.json(200, me(instance)));
+        // SystemSettingController.setSystemSettingV29: a JSON object of key → value, answered "System settings imported"
+        router.post("/api/systemSettings", (req, res) -> {
+            var body = req.bodyJson();
+            if (!(body instanceof ObjectNode settings)) {
+                throw Dhis2Exception.badRequest("Request body must be a JSON object of system settings");
+            }
+            settings.fields().forEachRemaining(e -> instance.systemSettings().put(e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            res.json(200, WebMessages.message(200, "OK", "System settings imported"));
+        });
         router.post("/api/apiToken", (req, res) -> {
             String key = instance.issueApiToken();
             ObjectNode response = SandboxJson.object();

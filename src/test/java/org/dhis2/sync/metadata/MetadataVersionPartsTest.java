@@ -3,13 +3,12 @@ package org.dhis2.sync.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** The small parts of the metadata pull: ordering, snapshot checks and cleaning, import report judging. */
+/** The small parts of the metadata pull: ordering, snapshot checks, import report and local sync answer judging. */
 class MetadataVersionPartsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -50,18 +49,6 @@ class MetadataVersionPartsTest {
     }
 
     @Test
-    void jobConfigurationsAndPasswordsAreRemoved() throws Exception {
-        ObjectNode snapshot = (ObjectNode) JSON.readTree("""
-                {"jobConfigurations":[{"id":"j1"}],
-                 "users":[{"id":"u1","password":"$2a$hash","userCredentials":{"password":"x","username":"a"}},
-                          {"id":"u2","username":"b"}],
-                 "optionSets":[{"id":"o1"}]}""");
-        assertThat(SnapshotCheck.clean(snapshot)).isEqualTo("removed 1 job configuration(s) and 2 user password(s)");
-        assertThat(snapshot.has("jobConfigurations")).isFalse();
-        assertThat(snapshot.toString()).doesNotContain("password").contains("\"username\":\"a\"", "o1");
-    }
-
-    @Test
     void importReportsAreJudgedPerImportType() {
         String warning = """
                 {"httpStatus":"Conflict","httpStatusCode":409,"status":"WARNING","message":"…",
@@ -80,5 +67,33 @@ class MetadataVersionPartsTest {
         var noReport = ImportReportJudge.judge(403, "{\"httpStatus\":\"Forbidden\",\"message\":\"Access is denied\"}", true);
         assertThat(noReport.accepted()).isFalse();
         assertThat(noReport.errors()).containsExactly("HTTP 403: Access is denied");
+    }
+
+    @Test
+    void localSyncAnswersAreJudgedAsDhis2GivesThem() {
+        RemoteVersion bestEffort = new RemoteVersion("Version_3", "BEST_EFFORT", java.time.Instant.EPOCH, "id", "abc");
+        RemoteVersion atomic = new RemoteVersion("Version_3", "ATOMIC", java.time.Instant.EPOCH, "id", "abc");
+        String ok = "{\"importReport\":{\"status\":\"OK\",\"typeReports\":[]},"
+                + "\"metadataVersion\":{\"name\":\"Version_3\",\"hashCode\":\"abc\"}}";
+        assertThat(LocalSyncAnswer.judge(200, ok, atomic).outcome()).isEqualTo(LocalSyncAnswer.Outcome.IMPORTED);
+        // 409 with the summary: a BEST_EFFORT WARNING was registered by DHIS2, an ATOMIC one was not
+        String warning = "{\"httpStatus\":\"Conflict\",\"httpStatusCode\":409,\"status\":\"ERROR\",\"response\":"
+                + ok.replace("\"OK\"", "\"WARNING\"") + "}";
+        assertThat(LocalSyncAnswer.judge(409, warning, bestEffort).outcome())
+                .isEqualTo(LocalSyncAnswer.Outcome.IMPORTED);
+        assertThat(LocalSyncAnswer.judge(409, warning, atomic).outcome()).isEqualTo(LocalSyncAnswer.Outcome.FAILED);
+        String exists = "{\"httpStatus\":\"Conflict\",\"httpStatusCode\":409,\"status\":\"ERROR\","
+                + "\"message\":\"Version already exists in system and hence not starting the sync.\"}";
+        assertThat(LocalSyncAnswer.judge(409, exists, atomic).outcome())
+                .isEqualTo(LocalSyncAnswer.Outcome.ALREADY_KNOWN);
+        var parsing = LocalSyncAnswer.judge(400, "{\"httpStatus\":\"Bad Request\",\"httpStatusCode\":400,"
+                + "\"status\":\"ERROR\",\"message\":\"Error in parsing inputParams Client Error.\"}", atomic);
+        assertThat(parsing.outcome()).isEqualTo(LocalSyncAnswer.Outcome.FAILED);
+        assertThat(parsing.explanation()).contains("HTTP 400: Error in parsing inputParams", "keyRemoteInstanceUrl");
+        // a version registered with another hash: local pulled from another server
+        assertThat(LocalSyncAnswer.judge(200, ok.replace("\"hashCode\":\"abc\"", "\"hashCode\":\"def\""), atomic)
+                .explanation()).contains("points to another server");
+        assertThat(LocalSyncAnswer.explainServerError(500, "{\"message\":\"Remote server is not configured\"}"))
+                .contains("HTTP 500: Remote server is not configured", "keyRemoteInstancePassword");
     }
 }

@@ -60,6 +60,7 @@ class MetadataVersionsJobTest {
         mail.start();
         mail.setUser("sync@example.org", "sync", "mail-secret");
         pair = SandboxPair.start(Dhis2Version.of(40), Dhis2Version.of(40));
+        configureLocalRemote();
         engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
                 TestEngines.routesWith(temp, "routes-metadata-push"), settings(true))), Map.of("testPushStage", push));
     }
@@ -77,6 +78,13 @@ class MetadataVersionsJobTest {
         s.put("sync.mail.username", "sync");
         s.put("sync.mail.password", "mail-secret");
         return s;
+    }
+
+    /** The local DHIS2's remote server settings (System Settings → Synchronization) point to central. */
+    static void configureLocalRemote() {
+        pair.local().systemSettings().put("keyRemoteInstanceUrl", pair.centralServer().url());
+        pair.local().systemSettings().put("keyRemoteInstanceUsername", "admin");
+        pair.local().systemSettings().put("keyRemoteInstancePassword", "district");
     }
 
     @AfterAll
@@ -98,6 +106,8 @@ class MetadataVersionsJobTest {
         pair.local().faults().clear();
         pair.central().faults().clear();
         pair.local().requests().setRecordBodies(true);
+        pair.local().requests().clear();
+        configureLocalRemote();
         mail.purgeEmailFromAllMailboxes();
         sql("delete from metadata_version");
     }
@@ -114,7 +124,7 @@ class MetadataVersionsJobTest {
     void shuffledVersionsAreImportedInCreationOrderThenUpToDate() throws Exception {
         SandboxGenerator.populate(pair, GeneratorSpec.small().withMetadataVersions(5));
         pair.central().metadataVersions().setHistoryOrder(MetadataVersionStore.HistoryOrder.SHUFFLED);
-        long postsBefore = pair.local().requests().count("POST", "/api/metadata");
+        long syncsBefore = pair.local().requests().count("GET", "/api/metadata/sync");
 
         JobRun run = runJob();
 
@@ -122,17 +132,12 @@ class MetadataVersionsJobTest {
         assertThat(push.runs.get()).isGreaterThan(0); // the installed push stage ran first
         List<String> imported = column("select name from metadata_version where status = 'IMPORTED' order by created");
         assertThat(imported).containsExactly("Version_2", "Version_3", "Version_4", "Version_5", "Version_6");
-        // POSTs went out in creation order: each version's delta names its change number
-        var posts = pair.local().requests().matching("POST", "/api/metadata");
-        List<Integer> order = new ArrayList<>();
-        for (var post : posts.subList((int) postsBefore, posts.size())) {
-            for (int n = 1; n <= 5; n++) {
-                if (post.bodyText().contains("\"Referrals v" + n + "\"")) {
-                    order.add(n);
-                }
-            }
-        }
-        assertThat(order).containsExactly(1, 2, 3, 4, 5);
+        // the local DHIS2 was asked to apply them in creation order, one call each, and nothing was POSTed to it
+        var syncs = pair.local().requests().matching("GET", "/api/metadata/sync");
+        assertThat(syncs.subList((int) syncsBefore, syncs.size())).extracting(r -> r.params().get("versionName"))
+                .containsExactly(List.of("Version_2"), List.of("Version_3"), List.of("Version_4"),
+                        List.of("Version_5"), List.of("Version_6"));
+        assertThat(pair.local().requests().count("POST", "/api/metadata")).isZero();
         // the local instance now holds every data element and option set of central
         for (String type : List.of("dataElements", "optionSets", "options", "organisationUnits")) {
             for (ObjectNode o : pair.central().catalog().list(type)) {
@@ -145,12 +150,16 @@ class MetadataVersionsJobTest {
         assertThat(GreenMailUtil.getBody(mails().get(0))).contains("Version_2").contains("created");
         assertThat(progressJson(run)).contains("Getting current version", "Fetching remote versions",
                 "Synchronizing metadata for version Version_2 BEST_EFFORT");
+        // the local DHIS2 knows the versions it got: its current version is central's newest (defect 8)
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_6");
+        assertThat(pair.local().metadataVersions().list()).extracting(MetadataVersion::name)
+                .containsExactly("Version_1", "Version_2", "Version_3", "Version_4", "Version_5", "Version_6");
 
         mail.purgeEmailFromAllMailboxes();
-        long postsAfterFirst = pair.local().requests().count("POST", "/api/metadata");
+        long syncsAfterFirst = pair.local().requests().count("GET", "/api/metadata/sync");
         JobRun second = runJob();
         assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
-        assertThat(pair.local().requests().count("POST", "/api/metadata")).isEqualTo(postsAfterFirst);
+        assertThat(pair.local().requests().count("GET", "/api/metadata/sync")).isEqualTo(syncsAfterFirst);
         assertThat(progressJson(second)).contains("Your instance is already using the latest version Version_6");
         assertThat(mails()).isEmpty();
     }
@@ -170,6 +179,10 @@ class MetadataVersionsJobTest {
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(run.summary()).contains("Version_2", "corrupted", "0123456789abcdef0123456789abcdef");
+        // the local DHIS2 registered Version_1 and was never asked for the corrupted Version_2
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_1");
+        assertThat(pair.local().requests().matching("GET", "/api/metadata/sync").stream()
+                .map(r -> r.query())).noneMatch(q -> q.contains("Version_2")).anyMatch(q -> q.contains("Version_1"));
         assertThat(pair.local().catalog().exists("optionSets", "HashOkSet01")).isTrue();
         assertThat(pair.local().catalog().exists("optionSets", "HashBadSet1")).isFalse();
         assertThat(pair.local().catalog().exists("optionSets", "HashLater01")).isFalse();
@@ -242,8 +255,10 @@ class MetadataVersionsJobTest {
         assertThat(run.summary()).contains("Version_1", "ERROR", "E5002");
         assertThat(pair.local().catalog().exists("optionSets", "AtomicSet01")).isFalse();
         assertThat(pair.local().catalog().exists("optionSets", "AfterAtom01")).isFalse();
-        assertThat(pair.local().requests().matching("POST", "/api/metadata").stream()
-                .filter(r -> r.bodyText().contains("AfterAtom01"))).isEmpty();
+        // the pull stopped at Version_1: the local DHIS2 was never asked for Version_2 and knows no version
+        assertThat(pair.local().requests().matching("GET", "/api/metadata/sync").stream()
+                .map(r -> r.query())).noneMatch(q -> q.contains("Version_2"));
+        assertThat(localVersionAnswer()).isEqualTo("500 ");
         assertThat(column("select status || ' ' || (report::text like '%E5002%') from metadata_version"))
                 .containsExactly("FAILED true");
         assertThat(GreenMailUtil.getBody(mails().get(0))).contains("Import errors:", "E5002");
@@ -308,8 +323,9 @@ class MetadataVersionsJobTest {
         JobRun run = runJob();
 
         assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        // three attempts by dhis2-sync, then one download by the local DHIS2 itself
         assertThat(pair.central().requests().count("GET", "/api/metadata/version/Version_1/data") - downloads)
-                .isEqualTo(3);
+                .isEqualTo(4);
         assertThat(pair.local().catalog().exists("optionSets", "RetrySet001")).isTrue();
         assertThat(mails()).extracting(MimeMessage::getSubject)
                 .containsExactly("Success Notification: Metadata Synchronization");
@@ -349,7 +365,80 @@ class MetadataVersionsJobTest {
                 "DataValueSynchronization failed");
     }
 
+    @Test
+    @Order(10)
+    void localWithoutRemoteSettingsFailsWithAdviceAndNoSecret() throws Exception {
+        noVersions();
+        pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("NoRemote001", "No remote")));
+        pair.local().systemSettings().clear();
+
+        JobRun run = runJob();
+
+        assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(run.summary()).contains("Version_1", "Remote server is not configured", "keyRemoteInstanceUrl",
+                "keyRemoteInstancePassword").doesNotContain("district");
+        assertThat(pair.local().catalog().exists("optionSets", "NoRemote001")).isFalse();
+        assertThat(column("select name || ' ' || status from metadata_version")).containsExactly("Version_1 FAILED");
+
+        // once the local DHIS2 has its remote settings, the next run applies the version
+        configureLocalRemote();
+        JobRun next = runJob();
+        assertThat(next.status()).as(next.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_1");
+    }
+
+    @Test
+    @Order(11)
+    void localPullingFromAnotherServerIsDetectedByTheHash() throws Exception {
+        noVersions();
+        pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("RealCentral", "From central")));
+        // the local DHIS2's remote settings point to another server that has a different Version_1
+        try (SandboxPair other = SandboxPair.start(Dhis2Version.of(40), Dhis2Version.of(40))) {
+            other.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                    snapshot("2.40", optionSet("OtherServer", "From elsewhere")));
+            pair.local().systemSettings().put("keyRemoteInstanceUrl", other.centralServer().url());
+
+            JobRun run = runJob();
+
+            assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
+            assertThat(run.summary()).contains("Version_1", "keyRemoteInstanceUrl points to another server");
+        }
+    }
+
+    @Test
+    @Order(12)
+    void versionsImportedBeforeTheLocalServerRegisteredThemRemainTheBaseline() throws Exception {
+        noVersions();
+        MetadataVersion first = pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("Legacy00001", "Applied by an older dhis2-sync")));
+        pair.central().metadataVersions().add(MetadataVersion.Type.BEST_EFFORT,
+                snapshot("2.40", optionSet("AfterLegacy", "After the upgrade")));
+        // an older dhis2-sync imported Version_1 through POST /api/metadata: recorded here, unknown to the local DHIS2
+        sql("insert into metadata_version (name, type, hash, created, imported_at, status) values ('Version_1',"
+                + " 'BEST_EFFORT', '" + first.hash() + "', now() - interval '1 day', now(), 'IMPORTED')");
+
+        JobRun run = runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.local().requests().matching("GET", "/api/metadata/sync")).extracting(r -> r.query())
+                .containsExactly("versionName=Version_2");
+        assertThat(localVersionAnswer()).isEqualTo("200 Version_2");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The local DHIS2's {@code GET /api/metadata/version}: "status name" (name empty when none). */
+    private static String localVersionAnswer() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.localServer().url()
+                        + "/api/metadata/version"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "admin:district".getBytes(java.nio.charset.StandardCharsets.UTF_8))).GET().build();
+        var answer = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() + " " + JSON.readTree(answer.body()).path("name").asText("");
+    }
 
     private static JobRun runJob() {
         return runJob(engine);

@@ -193,4 +193,53 @@ class MetadataImportTest {
         HttpResponse<String> r = post(server, "/api/metadata", "{\"dataElements\":[{\"id\":".getBytes());
         assertThat(r.statusCode()).isEqualTo(400);
     }
+
+    @Test
+    @Contract("META-9")
+    void importedOrgUnitGetsItsPathFromItsParentAndIsInTheUsersHierarchy() throws Exception {
+        Dhis2Instance instance = new Dhis2Instance("local", Dhis2Version.of(41));
+        MetadataGenerator.generate(instance, GeneratorSpec.small());
+        server = SandboxServer.start(instance);
+        var catalog = instance.catalog();
+        String root = catalog.list("organisationUnits").stream().filter(o -> o.path("level").asInt() == 1)
+                .findFirst().orElseThrow().path("id").asText();
+        String district = catalog.list("organisationUnits").stream().filter(o -> o.path("level").asInt() == 2)
+                .findFirst().orElseThrow().path("id").asText();
+        instance.userOrgUnits().add(root);
+        // central's export carries central's path and level; DHIS2 derives both from the parent chain on import
+        String body = "{\"organisationUnits\":[{\"id\":\"NewFacil001\",\"name\":\"New facility\","
+                + "\"shortName\":\"New facility\",\"openingDate\":\"2020-01-01T00:00:00.000\","
+                + "\"path\":\"/CentralRoot/NewFacil001\",\"level\":2,\"parent\":{\"id\":\"" + district + "\"}}]}";
+        assertThat(post(server, "/api/metadata", body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+
+        JsonNode unit = json(get(server, "/api/organisationUnits/NewFacil001").body());
+        assertThat(unit.path("path").asText()).isEqualTo("/" + root + "/" + district + "/NewFacil001");
+        assertThat(unit.path("level").asInt()).isEqualTo(3);
+        String dataSet = catalog.list("dataSets").get(0).path("id").asText();
+        HttpResponse<byte[]> export = get(server, "/api/dataValueSets?dataSet=" + dataSet
+                + "&period=202401&orgUnit=NewFacil001");
+        assertThat(export.statusCode()).as(new String(export.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {39, 40, 41, 42})
+    @Contract("META-10")
+    void userReferencesToUnknownUsersAreNotCheckedSoARealSnapshotImports(int minor) throws Exception {
+        start(minor);
+        com.fasterxml.jackson.databind.node.ObjectNode snapshot =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json(fixture("metadata/event_metadata.json"));
+        // central exports objects with user / lastUpdatedBy (and createdBy) of users the local server does not have
+        snapshot.remove("users");
+        snapshot.remove("userRoles");
+        snapshot.withArray("dataElements").forEach(de -> ((com.fasterxml.jackson.databind.node.ObjectNode) de)
+                .putObject("createdBy").put("id", "UnknownUsr1").put("username", "central-admin"));
+        assertThat(snapshot.toString()).contains("\"user\":{", "\"lastUpdatedBy\":{");
+
+        HttpResponse<String> r = post(server, "/api/metadata?atomicMode=ALL", snapshot.toString()
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("E5002");
+        assertThat(server.instance().catalog().size("programs")).isEqualTo(snapshot.path("programs").size());
+    }
 }

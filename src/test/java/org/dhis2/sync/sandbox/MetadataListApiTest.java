@@ -64,4 +64,18 @@ class MetadataListApiTest {
         assertThat(http.get("/api/system/info").json().path("version").asText()).isEqualTo("2.41");
         assertThat(http.get("/api/dataValueSets").status()).isEqualTo(409); // the aggregate handler, not a list
     }
+
+    @Test
+    @Contract("META-8")
+    void levelAndMaxLevelFilterOrganisationUnitsByHierarchyLevel() {
+        int all = server.instance().catalog().size("organisationUnits");
+        JsonNode districts = http.get("/api/organisationUnits?level=2&paging=false&fields=id,level").json();
+        assertThat(districts.path("organisationUnits")).isNotEmpty().hasSizeLessThan(all)
+                .allSatisfy(ou -> assertThat(ou.path("level").asInt()).isEqualTo(2));
+        JsonNode upToDistricts = http.get("/api/organisationUnits?maxLevel=2&paging=false").json();
+        assertThat(upToDistricts.path("organisationUnits")).hasSize(districts.path("organisationUnits").size() + 1)
+                .allSatisfy(ou -> assertThat(ou.path("level").asInt()).isLessThanOrEqualTo(2));
+        assertThat(http.get("/api/organisationUnits?level=1&paging=false").json().path("organisationUnits"))
+                .hasSize(1);
+    }
 }

@@ -45,6 +45,7 @@ class MetadataVersionApiTest {
 
     @ParameterizedTest
     @ValueSource(ints = {39, 40, 41, 42})
+    @Contract("META-11")
     void versionAndHistoryHaveDhis2Shapes(int minor) throws Exception {
         start(minor);
         putDataElement("fbfJHSPpUQD", "ANC 1st visit");
@@ -78,6 +79,7 @@ class MetadataVersionApiTest {
     }
 
     @Test
+    @Contract("META-12")
     void historyWithNothingNewerIsAnEmptyBodyAndUnknownBaselineIs500() throws Exception {
         start(40);
         server.instance().metadataVersions().create(MetadataVersion.Type.BEST_EFFORT);
@@ -92,10 +94,11 @@ class MetadataVersionApiTest {
         JsonNode error = json(unknown.body());
         assertThat(error.path("httpStatus").asText()).isEqualTo("Internal Server Error");
         assertThat(error.path("message").asText())
-                .isEqualTo("There is no such metadata version. The latest version is Version_2");
+                .isEqualTo("There is no such metadata version. The latest version is Version Version_2");
     }
 
     @Test
+    @Contract("META-11")
     void noVersionsAndUnknownNameAre500WithDhis2Messages() throws Exception {
         start(41);
         HttpResponse<String> none = getText(server, "/api/metadata/version");
@@ -115,6 +118,7 @@ class MetadataVersionApiTest {
     }
 
     @Test
+    @Contract("META-17")
     void historyOrderIsCreationOrderByDefaultAndCanBeShuffled() throws Exception {
         start(40);
         MetadataVersionStore store = server.instance().metadataVersions();
@@ -141,6 +145,7 @@ class MetadataVersionApiTest {
     }
 
     @Test
+    @Contract("META-13")
     void dataIsTheSnapshotAndDataGzGunzipsToItWithTheAdvertisedMd5() throws Exception {
         start(42);
         putDataElement("fbfJHSPpUQD", "ANC 1st visit");
@@ -180,6 +185,7 @@ class MetadataVersionApiTest {
     }
 
     @Test
+    @Contract("META-14")
     void createMakesTheNextVersionAsADeltaOfTheCatalog() throws Exception {
         start(41);
         putDataElement("fbfJHSPpUQD", "ANC 1st visit");
@@ -203,23 +209,28 @@ class MetadataVersionApiTest {
     }
 
     @Test
+    @Contract("META-15")
     void versionEndpointsNeedAllOrMetadataManageAuthority() throws Exception {
         start(40);
         server.instance().metadataVersions().create(MetadataVersion.Type.BEST_EFFORT);
         server.instance().userAuthorities().clear();
         server.instance().userAuthorities().add("F_DATAVALUE_ADD");
-        for (String path : List.of("/api/metadata/version", "/api/metadata/version/history",
-                "/api/metadata/version/Version_1/data", "/api/metadata/version/Version_1/data.gz")) {
+        for (String path : List.of("/api/metadata/version/Version_1/data", "/api/metadata/version/Version_1/data.gz")) {
             HttpResponse<String> r = getText(server, path);
             assertThat(r.statusCode()).as(path).isEqualTo(403);
             assertThat(json(r.body()).path("httpStatus").asText()).isEqualTo("Forbidden");
         }
         assertThat(post(server, "/api/metadata/version/create?type=ATOMIC", new byte[0]).statusCode()).isEqualTo(403);
+        // the version descriptions have no authority check in DHIS2
+        for (String path : List.of("/api/metadata/version", "/api/metadata/version/history", "/api/metadata/versions")) {
+            assertThat(getText(server, path).statusCode()).as(path).isEqualTo(200);
+        }
         server.instance().userAuthorities().add(MetadataVersionApi.MANAGE_AUTHORITY);
-        assertThat(getText(server, "/api/metadata/version").statusCode()).isEqualTo(200);
+        assertThat(getText(server, "/api/metadata/version/Version_1/data").statusCode()).isEqualTo(200);
     }
 
     @Test
+    @Contract("META-16")
     void disabledVersioningIs400() throws Exception {
         start(39);
         server.instance().metadataVersions().setEnabled(false);
