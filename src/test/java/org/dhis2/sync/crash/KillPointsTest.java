@@ -21,6 +21,7 @@ import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.Fault;
 import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.MetadataVersion;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
@@ -67,7 +68,12 @@ class KillPointsTest {
                 new KillPoint("TRACKER_PROGRAMS_DATA_SYNC", "central", "POST", "/api/tracker", 1, false),
                 new KillPoint("TRACKER_PROGRAMS_DATA_SYNC", "central", "POST", "/api/tracker", 1, true),
                 new KillPoint("TRACKER_PROGRAMS_DATA_SYNC", "central", "POST", "/api/tracker", 3, true),
-                new KillPoint("TRACKER_PROGRAMS_DATA_SYNC", "central", "POST", "/api/tracker", 2, false));
+                new KillPoint("TRACKER_PROGRAMS_DATA_SYNC", "central", "POST", "/api/tracker", 2, false),
+                new KillPoint("META_DATA_SYNC", "central", "GET", "/api/metadata/version/history", 1, false),
+                new KillPoint("META_DATA_SYNC", "local", "GET", "/api/metadata/sync", 1, false),
+                new KillPoint("META_DATA_SYNC", "local", "GET", "/api/metadata/sync", 1, true),
+                new KillPoint("META_DATA_SYNC", "local", "GET", "/api/metadata/sync", 2, true),
+                new KillPoint("META_DATA_SYNC", "central", "POST", "/api/dataValueSets", 1, true));
     }
 
     SandboxPair pair;
@@ -161,6 +167,9 @@ class KillPointsTest {
         if (n % 4 == 0) {
             pair.local().tracker().delete(Kind.EVENT, events.get(n % events.size()));
         }
+        // two new metadata versions on central for the metadata stage
+        pair.central().metadataVersions().create(MetadataVersion.Type.BEST_EFFORT);
+        pair.central().metadataVersions().create(MetadataVersion.Type.ATOMIC);
     }
 
     static Set<String> alive(Dhis2Instance instance, Kind kind, boolean programEvents) {
@@ -174,6 +183,15 @@ class KillPointsTest {
             assertThat(values(pair.central())).as("data values").isEqualTo(values(pair.local()));
             Map<String, Boolean> local = registrations(pair.local());
             assertThat(registrations(pair.central())).as("registrations").isEqualTo(local);
+        } else if (job.equals("META_DATA_SYNC")) {
+            assertThat(names(pair.local())).as("metadata versions on local, in order").isEqualTo(names(pair.central()));
+            assertThat(pair.local().metadataVersions().currentVersionName())
+                    .isEqualTo(pair.central().metadataVersions().currentVersionName());
+            assertThat(values(pair.central())).as("data values").isEqualTo(values(pair.local()));
+            for (Kind kind : Kind.values()) {
+                assertThat(alive(pair.central(), kind, false)).as(kind.name())
+                        .isEqualTo(alive(pair.local(), kind, false));
+            }
         } else if (job.equals("EVENT_PROGRAMS_DATA_SYNC")) {
             assertThat(alive(pair.central(), Kind.EVENT, true)).as("events").isEqualTo(alive(pair.local(), Kind.EVENT,
                     true));
@@ -183,6 +201,10 @@ class KillPointsTest {
                         .isEqualTo(alive(pair.local(), kind, false));
             }
         }
+    }
+
+    private static List<String> names(Dhis2Instance instance) {
+        return instance.metadataVersions().list().stream().map(MetadataVersion::name).toList();
     }
 
     private static Map<String, String> values(Dhis2Instance instance) {
