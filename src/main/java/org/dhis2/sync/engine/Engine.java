@@ -20,6 +20,7 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
+import org.dhis2.sync.http.RetryAfter;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
 import org.dhis2.sync.job.JobMBeans;
@@ -93,6 +94,8 @@ public final class Engine implements AutoCloseable {
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
+            main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
+                    Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
             main.bind("jobScheduler", jobScheduler);
             main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));

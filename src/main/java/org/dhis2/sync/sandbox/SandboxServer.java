@@ -129,7 +129,7 @@ public final class SandboxServer implements AutoCloseable {
                 throw new SandboxResponse.ConnectionDropped();
             }
             if (fault != null && fault.kind() == Fault.Kind.STATUS) {
-                answerFaultStatus(response, fault.status());
+                answerFaultStatus(response, fault);
             } else if (authenticate(request, response)) {
                 dispatch(request, response);
                 if (fault != null && fault.kind() == Fault.Kind.CHANGE_AFTER_ANSWER) {
@@ -209,8 +209,11 @@ public final class SandboxServer implements AutoCloseable {
         return false;
     }
 
-    private static void answerFaultStatus(SandboxResponse response, int status) {
-        if (status == 429) {
+    private static void answerFaultStatus(SandboxResponse response, Fault fault) {
+        int status = fault.status();
+        if (fault.retryAfter() != null) {
+            response.header("Retry-After", fault.retryAfter());
+        } else if (status == 429) {
             response.header("Retry-After", "1");
         }
         if (status >= 500) {
