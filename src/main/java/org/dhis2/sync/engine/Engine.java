@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 import org.dhis2.sync.admin.AdminAnswers;
 import org.dhis2.sync.admin.AdminAuthentication;
@@ -134,9 +135,10 @@ public final class Engine implements AutoCloseable {
             database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
+        Engine engine = new Engine(settings, database, main, jobScheduler, jobMBeans);
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
-                settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
-        return new Engine(settings, database, main, jobScheduler, jobMBeans);
+                settings.central(), settings.routesDir().toAbsolutePath(), engine.managementPort());
+        return engine;
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
@@ -192,6 +194,16 @@ public final class Engine implements AutoCloseable {
         // a queue, not Camel's direct hand-off (maxQueueSize -1): with one sender, a page handed over while the
         // sender was not yet back waiting was lost, and the job hung (seen after ~270 pages with parallelism 1)
         props.put(prefix + "maxQueueSize", "100");
+    }
+
+    /**
+     * The port the management server (health, metrics, admin API) really listens on: the configured
+     * {@code sync.management.port}, or the free port the system chose when that is 0.
+     */
+    public int managementPort() {
+        VertxPlatformHttpServer server = context() == null ? null
+                : context().hasService(VertxPlatformHttpServer.class);
+        return server != null && server.getPort() > 0 ? server.getPort() : settings.managementPort();
     }
 
     public CamelContext context() {
