@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Derived key of routes/error-handling.camel.yaml: Camel counts redeliveries, DHIS2 counts attempts. */
+    static final String MAXIMUM_REDELIVERIES = "sync.retry.maximumRedeliveries";
 
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
@@ -119,7 +122,12 @@ public final class Engine implements AutoCloseable {
             main.bind("adminJobs", new AdminJobs());
             main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
             main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
+            EngineBeans.verifyBound(main);
             extraBeans.forEach(main::bind);
+            // the route files as validate checks them, with the beans really bound: a finding (unknown
+            // routeConfigurationId, bean method, direct: target...) stops start-up with its file and line
+            RouteValidator.requireValid(settings.routesDir(), camelProperties(settings),
+                    name -> Optional.ofNullable(main.lookup(name)).map(Object::getClass));
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
@@ -173,7 +181,7 @@ public final class Engine implements AutoCloseable {
         senders(derived, "eventSenders", settings.eventsParallelism());
         senders(derived, "trackerSenders", settings.trackerParallelism());
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
-        derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
+        derived.put(MAXIMUM_REDELIVERIES, String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
         derived.forEach(props::setProperty);
         settings.properties().forEach((k, v) -> {
@@ -182,6 +190,17 @@ public final class Engine implements AutoCloseable {
                 props.setProperty(k.toString(), v.toString());
             }
         });
+        return props;
+    }
+
+    /**
+     * For {@code validate} when the settings are invalid: the properties plus the keys the engine derives from
+     * them (placeholders naming those keys are fine; their values cannot be derived from invalid settings).
+     */
+    public static Properties withDerivedKeyNames(Properties properties) {
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.putIfAbsent(MAXIMUM_REDELIVERIES, "0");
         return props;
     }
 
