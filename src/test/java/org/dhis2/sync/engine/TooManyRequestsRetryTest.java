@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.Contract;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Fault;
 import org.dhis2.sync.sandbox.GeneratorSpec;
@@ -60,6 +61,7 @@ class TooManyRequestsRetryTest {
 
     @Test
     @Order(1)
+    @Contract("SYS-5")
     void dataValuesAndRegistrationsAreRetriedAfter429And503WithRetryAfter() {
         Dhis2Instance central = f.pair.central();
         // Retry-After as an HTTP date (RFC 9110, whole seconds): well over a second after the first answer
