@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ final class SandboxCommand {
               --data-values=N         number of generated data values on local
               --tracked-entities=N    number of generated tracked entities on local
               --local-port=0          port of the local instance (0 = any free port); --central-port likewise
+              --local-time-zone=UTC   server time zone of the local instance (e.g. Africa/Nairobi);
+                                      --central-time-zone likewise
             """;
 
     /** Jobs run once at start, in this order, when their route exists; META_DATA_SYNC already runs the pushes. */
@@ -53,7 +56,8 @@ final class SandboxCommand {
         Started started;
         try {
             started = start(properties, options, out);
-        } catch (IllegalArgumentException | ConfigException | EngineStartException | IOException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ConfigException | EngineStartException
+                 | IOException e) {
             err.println("dhis2-sync sandbox cannot start: " + e.getMessage());
             err.print(OPTIONS);
             return 1;
@@ -87,13 +91,21 @@ final class SandboxCommand {
                 Integer.parseInt(options.getOrDefault("local-port", "0")),
                 Integer.parseInt(options.getOrDefault("central-port", "0")));
         try {
+            if (options.containsKey("local-time-zone")) {
+                pair.local().clock().setZone(ZoneId.of(options.get("local-time-zone")));
+            }
+            if (options.containsKey("central-time-zone")) {
+                pair.central().clock().setZone(ZoneId.of(options.get("central-time-zone")));
+            }
             SandboxGenerator.populate(pair, spec);
             out.println();
             out.println("Sandbox DHIS2 pair (emulated, in memory):");
-            out.printf("  local   DHIS2 %s  %s  user %s / password %s%n", localVersion, pair.localServer().url(),
-                    pair.local().username(), pair.local().password());
-            out.printf("  central DHIS2 %s  %s  user %s / password %s%n", centralVersion, pair.centralServer().url(),
-                    pair.central().username(), pair.central().password());
+            out.printf("  local   DHIS2 %s  %s  user %s / password %s  (server time zone %s)%n", localVersion,
+                    pair.localServer().url(), pair.local().username(), pair.local().password(),
+                    pair.local().clock().getZone().getId());
+            out.printf("  central DHIS2 %s  %s  user %s / password %s  (server time zone %s)%n", centralVersion,
+                    pair.centralServer().url(), pair.central().username(), pair.central().password(),
+                    pair.central().clock().getZone().getId());
             out.printf("  generated on local: %d data values, %d tracked entities; %d metadata versions on central%n",
                     pair.local().aggregate().size(), spec.trackedEntities(), spec.metadataVersions());
 

@@ -34,8 +34,11 @@ class SandboxCommandTest {
                 "sync.availability.delayMillis", "1"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        SandboxCommand.Started started = SandboxCommand.start(props, Map.of("size", "small"), out);
+        SandboxCommand.Started started = SandboxCommand.start(props,
+                Map.of("size", "small", "local-time-zone", "Africa/Nairobi"), out);
         try {
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("(server time zone Africa/Nairobi)");
+            assertThat(started.pair().local().clock().getZone().getId()).isEqualTo("Africa/Nairobi");
             Matcher health = HEALTH.matcher(bytes.toString(StandardCharsets.UTF_8));
             assertThat(health.find()).as(bytes.toString(StandardCharsets.UTF_8)).isTrue();
             int port = Integer.parseInt(health.group(1));

@@ -97,6 +97,14 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aStageRouteThatIsNotInstalledIsNoFindingWhereTheJobAsksFirst() throws Exception {
+        Path routes = TestEngines.routesWith(temp);
+        Files.delete(routes.resolve("tracker.camel.yaml"));
+
+        assertThat(validate(Map.of(), routes)).as(errText()).isZero();
+    }
+
+    @Test
     void anInvalidValueGivesOneFindingNotFollowOnErrorsAboutDerivedKeys() throws Exception {
         assertThat(validate(Map.of("SYNC_DATAVALUES_PAGESIZE", "abc"), TestEngines.routesWith(temp)))
                 .isEqualTo(1);

@@ -108,7 +108,7 @@ final class RouteModelCheck {
         }
         Optional<String> direct = directName(uri);
         if (direct.isPresent() && !direct.get().contains("${") && !direct.get().contains("{{")
-                && !consumed.contains(direct.get())) {
+                && !consumed.contains(direct.get()) && !guarded(node, "direct:" + direct.get())) {
             problems.add(problem(r, node, "direct:" + direct.get(), "direct:" + direct.get()
                     + " is not the from: of any route (a typo? sending to it fails at run time)"));
         }
@@ -141,6 +141,24 @@ final class RouteModelCheck {
             problems.add(problem(r, node, methodName, "bean '" + name + "' (" + type.get().getSimpleName()
                     + ") has no method '" + methodName + "'"));
         }
+    }
+
+    /**
+     * A send inside a filter or choice whose condition names the same endpoint (e.g.
+     * {@code dataPushStages.shouldRun(${exchange}, 'direct:stage.tracker')}): it only happens when the route is
+     * installed, so a missing route there is a choice, not a typo.
+     */
+    private static boolean guarded(ProcessorDefinition<?> node, String uri) {
+        for (ProcessorDefinition<?> p = node.getParent(); p != null; p = p.getParent()) {
+            if (p instanceof ExpressionNode guard && guard.getExpression() != null) {
+                ExpressionDefinition e = guard.getExpression();
+                String text = e instanceof MethodCallExpression call ? call.getMethod() : e.getExpression();
+                if (text != null && text.contains(uri)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean usesDhis2Calls(RouteDefinition route) {

@@ -36,7 +36,7 @@ class SystemContractTest {
 
     @ParameterizedTest
     @ValueSource(ints = {39, 40, 41, 42})
-    @Contract({"SYS-1", "SYS-2"})
+    @Contract({"SYS-1", "SYS-2", "SYS-6"})
     void pingNeedsAuthenticationOnEveryVersion(int version) throws Exception {
         try (SandboxServer server = SandboxServer.start(new Dhis2Instance("local", Dhis2Version.of(version)))) {
             HttpResponse<String> anonymous = get(server, "/api/system/ping", Map.of());
@@ -49,6 +49,8 @@ class SystemContractTest {
             HttpResponse<String> wrong = get(server, "/api/system/ping", basic("admin", "wrong"));
             assertThat(wrong.statusCode()).isEqualTo(401);
             JsonNode message = SandboxJson.MAPPER.readTree(wrong.body());
+            assertThat(message.fieldNames()).toIterable().containsExactly("httpStatus", "httpStatusCode", "status",
+                    "message");
             assertThat(message.path("httpStatus").asText()).isEqualTo("Unauthorized");
             assertThat(message.path("httpStatusCode").asInt()).isEqualTo(401);
             assertThat(message.path("status").asText()).isEqualTo("ERROR");
