@@ -128,8 +128,8 @@ final class RouteModelCheck {
         String name = ref.startsWith("#bean:") ? ref.substring(6) : ref.startsWith("#") ? ref.substring(1) : ref;
         Optional<Class<?>> type = beanTypes.apply(name);
         if (type.isEmpty()) {
-            problems.add(problem(r, node, name, "no bean named '" + name + "' (a typo, or a bean the engine does"
-                    + " not provide)"));
+            problems.add(problem(r, node, name, "no bean named '" + name + "' (a typo? the beans the engine"
+                    + " provides are listed in org.dhis2.sync.engine.EngineBeans)"));
             return;
         }
         if (method == null || method.isBlank()) {
