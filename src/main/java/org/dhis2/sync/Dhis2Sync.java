@@ -96,7 +96,9 @@ public final class Dhis2Sync {
         }
         Path routes = settings != null ? settings.routesDir() : Path.of(properties.getProperty("sync.routes.dir", "routes"));
         // route files see the same properties as at run time, the engine's derived ones included
-        Properties routeProperties = settings != null ? Engine.camelProperties(settings) : properties;
+        // (with invalid settings, the keys the engine derives are still known: one bad value, one finding)
+        Properties routeProperties = settings != null ? Engine.camelProperties(settings)
+                : Engine.withDerivedKeyNames(properties);
         RouteValidator.validate(routes, routeProperties).forEach(p -> problems.add(p.toString()));
         if (problems.isEmpty()) {
             out.println("OK: configuration and route files in " + routes + " are valid");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.dhis2.sync.config.ConfigException;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.EngineStartException;
+import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
@@ -37,6 +40,8 @@ final class SandboxCommand {
               --data-values=N         number of generated data values on local
               --tracked-entities=N    number of generated tracked entities on local
               --local-port=0          port of the local instance (0 = any free port); --central-port likewise
+              --local-time-zone=UTC   server time zone of the local instance (e.g. Africa/Nairobi);
+                                      --central-time-zone likewise
             """;
 
     /** Jobs run once at start, in this order, when their route exists; META_DATA_SYNC already runs the pushes. */
@@ -51,15 +56,20 @@ final class SandboxCommand {
         Started started;
         try {
             started = start(properties, options, out);
-        } catch (IllegalArgumentException | ConfigException | EngineStartException | IOException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ConfigException | EngineStartException
+                 | IOException e) {
             err.println("dhis2-sync sandbox cannot start: " + e.getMessage());
             err.print(OPTIONS);
             return 1;
         }
-        runJobsOnce(started.engine(), out);
+        boolean succeeded = runJobsOnce(started.engine(), out);
+        if (!succeeded) {
+            err.println("dhis2-sync sandbox: a first run FAILED (see above and the admin API's jobs/{jobType}/runs);"
+                    + " serving anyway so that it can be inspected.");
+        }
         out.println("Serving until Ctrl-C.");
         Dhis2Sync.awaitShutdown(started.engine(), started.pair());
-        return 0;
+        return succeeded ? 0 : 1;
     }
 
     record Started(SandboxPair pair, Engine engine) {
@@ -81,13 +91,21 @@ final class SandboxCommand {
                 Integer.parseInt(options.getOrDefault("local-port", "0")),
                 Integer.parseInt(options.getOrDefault("central-port", "0")));
         try {
+            if (options.containsKey("local-time-zone")) {
+                pair.local().clock().setZone(ZoneId.of(options.get("local-time-zone")));
+            }
+            if (options.containsKey("central-time-zone")) {
+                pair.central().clock().setZone(ZoneId.of(options.get("central-time-zone")));
+            }
             SandboxGenerator.populate(pair, spec);
             out.println();
             out.println("Sandbox DHIS2 pair (emulated, in memory):");
-            out.printf("  local   DHIS2 %s  %s  user %s / password %s%n", localVersion, pair.localServer().url(),
-                    pair.local().username(), pair.local().password());
-            out.printf("  central DHIS2 %s  %s  user %s / password %s%n", centralVersion, pair.centralServer().url(),
-                    pair.central().username(), pair.central().password());
+            out.printf("  local   DHIS2 %s  %s  user %s / password %s  (server time zone %s)%n", localVersion,
+                    pair.localServer().url(), pair.local().username(), pair.local().password(),
+                    pair.local().clock().getZone().getId());
+            out.printf("  central DHIS2 %s  %s  user %s / password %s  (server time zone %s)%n", centralVersion,
+                    pair.centralServer().url(), pair.central().username(), pair.central().password(),
+                    pair.central().clock().getZone().getId());
             out.printf("  generated on local: %d data values, %d tracked entities; %d metadata versions on central%n",
                     pair.local().aggregate().size(), spec.trackedEntities(), spec.metadataVersions());
 
@@ -106,7 +124,7 @@ final class SandboxCommand {
             props.setProperty("sync.db.url", "");
             props.setProperty("sync.db.embedded.dataDir", sandboxData.resolve("pg").toString());
             Engine engine = Engine.start(SyncSettings.forRun(props));
-            int port = engine.settings().managementPort();
+            int port = engine.managementPort();
             out.printf("Engine: health http://127.0.0.1:%d/observe/health, metrics http://127.0.0.1:%d/observe/metrics%n",
                     port, port);
             out.printf("Admin API: http://127.0.0.1:%d/api (jobs, jobs/{jobType}/execute, jobs/{jobType}/runs, "
@@ -131,23 +149,38 @@ final class SandboxCommand {
         return basic.isEmpty() ? token : token.isEmpty() ? basic : basic + ", or " + token;
     }
 
-    static void runJobsOnce(Engine engine, PrintStream out) {
+    /**
+     * Runs each first job once and prints how it really ended (the recorded run's status and summary); returns
+     * whether every run succeeded.
+     */
+    static boolean runJobsOnce(Engine engine, PrintStream out) {
         List<String> jobs = hasJob(engine, "META_DATA_SYNC") ? FIRST_RUN : FIRST_RUN_WITHOUT_METADATA;
+        JobCoordinator runs = engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
         boolean any = false;
+        boolean allSucceeded = true;
         for (String job : jobs) {
             if (!hasJob(engine, job)) {
                 continue;
             }
             any = true;
             out.println("Running " + job + " once...");
+            JobRun before = runs.lastFinished(job).orElse(null);
             Exchange result = engine.context().createProducerTemplate().send("direct:job." + job,
                     e -> e.getMessage().setHeader("trigger", "SANDBOX_START"));
-            out.println(job + ": " + (result.getException() == null ? "done" : "FAILED: "
-                    + result.getException().getMessage()));
+            JobRun run = runs.lastFinished(job).filter(r -> r != before).orElse(null);
+            if (run == null) {
+                allSucceeded = false;
+                out.println(job + ": FAILED: " + (result.getException() == null ? "the run was not recorded"
+                        : result.getException().getMessage()));
+            } else {
+                allSucceeded &= run.status() == JobRun.Status.SUCCESS;
+                out.println(job + ": " + run.status() + ": " + run.summary());
+            }
         }
         if (!any) {
             out.println("No sync job routes are installed yet; the engine is idle.");
         }
+        return allSucceeded;
     }
 
     private static boolean hasJob(Engine engine, String jobType) {

@@ -39,6 +39,7 @@ public final class SyncSettings {
     private final java.time.Duration windowOverlap;
     private final int retryAttempts;
     private final long retryDelayMillis;
+    private final int maxRetryAfterSeconds;
     private final int availabilityAttempts;
     private final long availabilityDelayMillis;
     private final boolean stopMetadataSyncIfVersionsDiffer;
@@ -74,6 +75,7 @@ public final class SyncSettings {
         this.windowOverlap = java.time.Duration.ofSeconds(c.integer("sync.window.overlapSeconds", 0, 3600));
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
+        this.maxRetryAfterSeconds = c.integer("sync.retry.maxRetryAfterSeconds", 0, 3600);
         this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
         this.availabilityDelayMillis = c.integer("sync.availability.delayMillis", 0, 600_000);
         this.stopMetadataSyncIfVersionsDiffer = c.bool("metadata.sync.stopIfVersionsDiffer");
@@ -172,6 +174,11 @@ public final class SyncSettings {
 
     public long retryDelayMillis() {
         return retryDelayMillis;
+    }
+
+    /** The most a Retry-After header may make the engine wait before the next attempt (seconds). */
+    public int maxRetryAfterSeconds() {
+        return maxRetryAfterSeconds;
     }
 
     public int availabilityAttempts() {

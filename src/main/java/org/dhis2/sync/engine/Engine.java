@@ -5,8 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 import org.dhis2.sync.admin.AdminAnswers;
 import org.dhis2.sync.admin.AdminAuthentication;
@@ -20,6 +22,7 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
+import org.dhis2.sync.http.RetryAfter;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
 import org.dhis2.sync.job.JobMBeans;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Derived key of routes/error-handling.camel.yaml: Camel counts redeliveries, DHIS2 counts attempts. */
+    static final String MAXIMUM_REDELIVERIES = "sync.retry.maximumRedeliveries";
 
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
@@ -93,6 +98,8 @@ public final class Engine implements AutoCloseable {
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
+            main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
+                    Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
             main.bind("jobScheduler", jobScheduler);
             main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
@@ -115,7 +122,12 @@ public final class Engine implements AutoCloseable {
             main.bind("adminJobs", new AdminJobs());
             main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
             main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
+            EngineBeans.verifyBound(main);
             extraBeans.forEach(main::bind);
+            // the route files as validate checks them, with the beans really bound: a finding (unknown
+            // routeConfigurationId, bean method, direct: target...) stops start-up with its file and line
+            RouteValidator.requireValid(settings.routesDir(), camelProperties(settings),
+                    name -> Optional.ofNullable(main.lookup(name)).map(Object::getClass));
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
@@ -131,9 +143,10 @@ public final class Engine implements AutoCloseable {
             database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
+        Engine engine = new Engine(settings, database, main, jobScheduler, jobMBeans);
         LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
-                settings.central(), settings.routesDir().toAbsolutePath(), settings.managementPort());
-        return new Engine(settings, database, main, jobScheduler, jobMBeans);
+                settings.central(), settings.routesDir().toAbsolutePath(), engine.managementPort());
+        return engine;
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
@@ -168,7 +181,7 @@ public final class Engine implements AutoCloseable {
         senders(derived, "eventSenders", settings.eventsParallelism());
         senders(derived, "trackerSenders", settings.trackerParallelism());
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
-        derived.put("sync.retry.maximumRedeliveries", String.valueOf(settings.retryAttempts() - 1));
+        derived.put(MAXIMUM_REDELIVERIES, String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
         derived.forEach(props::setProperty);
         settings.properties().forEach((k, v) -> {
@@ -177,6 +190,17 @@ public final class Engine implements AutoCloseable {
                 props.setProperty(k.toString(), v.toString());
             }
         });
+        return props;
+    }
+
+    /**
+     * For {@code validate} when the settings are invalid: the properties plus the keys the engine derives from
+     * them (placeholders naming those keys are fine; their values cannot be derived from invalid settings).
+     */
+    public static Properties withDerivedKeyNames(Properties properties) {
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.putIfAbsent(MAXIMUM_REDELIVERIES, "0");
         return props;
     }
 
@@ -189,6 +213,16 @@ public final class Engine implements AutoCloseable {
         // a queue, not Camel's direct hand-off (maxQueueSize -1): with one sender, a page handed over while the
         // sender was not yet back waiting was lost, and the job hung (seen after ~270 pages with parallelism 1)
         props.put(prefix + "maxQueueSize", "100");
+    }
+
+    /**
+     * The port the management server (health, metrics, admin API) really listens on: the configured
+     * {@code sync.management.port}, or the free port the system chose when that is 0.
+     */
+    public int managementPort() {
+        VertxPlatformHttpServer server = context() == null ? null
+                : context().hasService(VertxPlatformHttpServer.class);
+        return server != null && server.getPort() > 0 ? server.getPort() : settings.managementPort();
     }
 
     public CamelContext context() {

@@ -49,6 +49,11 @@ public final class RouteErrors {
 
     /** For an engine start failure: names the route file and line when the failure came from a route file. */
     public static String describe(Throwable error, Path routesDir) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RouteValidator.RouteProblemsException problems) {
+                return problems.getMessage();
+            }
+        }
         String file = null;
         for (Throwable t = error; t != null && file == null; t = t.getCause()) {
             Matcher m = LOCATION.matcher(String.valueOf(t.getMessage()));

@@ -5,10 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,7 +25,7 @@ import org.apache.camel.support.ResourceHelper;
 /**
  * Checks every route file of a folder on its own, so that one broken file does not hide the problems of the
  * others: YAML syntax and Camel DSL structure (through Camel's own YAML loader) and property placeholders that
- * name no configured key.
+ * name no configured key; then what the files mean together (see {@link RouteModelCheck}).
  */
 public final class RouteValidator {
 
@@ -43,7 +48,18 @@ public final class RouteValidator {
         }
     }
 
+    /**
+     * Every problem of the route files: each file on its own (syntax, structure, placeholders), then all of them
+     * together ({@link RouteModelCheck}) with the beans the engine provides ({@link EngineBeans}). Camel's own
+     * lifecycle log lines are kept out of the output: validate prints its findings only.
+     */
     public static List<Problem> validate(Path routesDir, Properties properties) {
+        return QuietCamelLog.during(() -> validateQuietly(routesDir, properties,
+                name -> Optional.ofNullable(EngineBeans.TYPES.get(name))));
+    }
+
+    private static List<Problem> validateQuietly(Path routesDir, Properties properties,
+                                                 Function<String, Optional<Class<?>>> beans) {
         List<Problem> problems = new ArrayList<>();
         if (!Files.isDirectory(routesDir)) {
             problems.add(new Problem(routesDir, null, "routes folder not found"));
@@ -59,23 +75,61 @@ public final class RouteValidator {
         if (files.isEmpty()) {
             problems.add(new Problem(routesDir, null, "no *.camel.yaml route files"));
         }
+        Loaded loaded = new Loaded();
         for (Path file : files) {
-            problems.addAll(validateFile(file, properties));
+            problems.addAll(validateFile(file, properties, loaded));
         }
+        problems.addAll(new RouteModelCheck(loaded.routes, loaded.routeConfigurationIds,
+                name -> beans.apply(name).or(() -> Optional.ofNullable(loaded.yamlBeans.get(name)))).check());
         return problems;
     }
 
-    static List<Problem> validateFile(Path file, Properties properties) {
+    /** What the route files define, collected file by file for the checks across files. */
+    private static final class Loaded {
+        final List<RouteModelCheck.LoadedRoute> routes = new ArrayList<>();
+        final Set<String> routeConfigurationIds = new LinkedHashSet<>();
+        final Map<String, Class<?>> yamlBeans = new HashMap<>();
+    }
+
+    /**
+     * For a starting engine: the same checks with the beans it really bound (extra and test beans included);
+     * throws {@link RouteProblemsException} naming every finding.
+     */
+    static void requireValid(Path routesDir, Properties properties, Function<String, Optional<Class<?>>> beans) {
+        List<Problem> problems = QuietCamelLog.during(() -> validateQuietly(routesDir, properties, beans));
+        if (!problems.isEmpty()) {
+            throw new RouteProblemsException(problems);
+        }
+    }
+
+    /** Findings in the route files of a starting engine, one per line. */
+    static final class RouteProblemsException extends RuntimeException {
+        RouteProblemsException(List<Problem> problems) {
+            super(String.join("\n  ", problems.stream().map(Problem::toString).toList()));
+        }
+    }
+
+    private static List<Problem> validateFile(Path file, Properties properties, Loaded loaded) {
         List<Problem> problems = new ArrayList<>();
         Set<String> templateParameters = new HashSet<>();
         try (DefaultCamelContext context = new DefaultCamelContext(false)) {
             context.getPropertiesComponent().setInitialProperties(properties);
+            context.setSourceLocationEnabled(true);
             Resource resource = ResourceHelper.resolveMandatoryResource(context,
                     "file:" + file.toAbsolutePath().toString().replace('\\', '/'));
+            Set<String> camelBeans = context.getRegistry().findByTypeWithName(Object.class).keySet();
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
             // {{name}} of a route template's own parameter is filled in by the template, not by the configuration
             context.getRouteTemplateDefinitions().forEach(t -> t.getTemplateParameters()
                     .forEach(parameter -> templateParameters.add(parameter.getName())));
+            context.getRouteDefinitions().forEach(r -> loaded.routes.add(new RouteModelCheck.LoadedRoute(file, r)));
+            context.getRouteConfigurationDefinitions().forEach(c -> loaded.routeConfigurationIds.add(c.getId()));
+            // beans a route file declares itself (- beans:)
+            context.getRegistry().findByTypeWithName(Object.class).forEach((name, bean) -> {
+                if (!camelBeans.contains(name)) {
+                    loaded.yamlBeans.put(name, bean.getClass());
+                }
+            });
         } catch (Exception e) {
             problems.add(new Problem(file, RouteErrors.line(e).orElse(null), RouteErrors.rootMessage(e)));
         }

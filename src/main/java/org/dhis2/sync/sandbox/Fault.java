@@ -7,7 +7,7 @@ import java.time.Duration;
  * {@link Kind#RESET_MID_BODY} and {@link Kind#MALFORMED_BODY} let the handler run (the import happens) and then
  * spoil the answer, as a proxy or a dropped link would.
  */
-public record Fault(Kind kind, int status, Duration duration, Runnable change) {
+public record Fault(Kind kind, int status, Duration duration, Runnable change, String retryAfter) {
 
     public enum Kind {
         /** Delay, then handle normally. */
@@ -33,7 +33,11 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change) {
     }
 
     public Fault(Kind kind, int status, Duration duration) {
-        this(kind, status, duration, null);
+        this(kind, status, duration, null, null);
+    }
+
+    public Fault(Kind kind, int status, Duration duration, Runnable change) {
+        this(kind, status, duration, change, null);
     }
 
     public static Fault latency(Duration delay) {
@@ -42,6 +46,14 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change) {
 
     public static Fault status(int status) {
         return new Fault(Kind.STATUS, status, Duration.ZERO);
+    }
+
+    /**
+     * A status answer (429 from a rate-limiting proxy, 503 from a server or proxy under load) with a
+     * {@code Retry-After} header: delay-seconds ("2") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT").
+     */
+    public static Fault status(int status, String retryAfter) {
+        return new Fault(Kind.STATUS, status, Duration.ZERO, null, retryAfter);
     }
 
     public static Fault resetMidBody() {

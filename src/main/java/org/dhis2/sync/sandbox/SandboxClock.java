@@ -15,6 +15,7 @@ public final class SandboxClock extends Clock {
 
     private final AtomicLong offsetMillis = new AtomicLong();
     private final AtomicLong lastMillis = new AtomicLong();
+    private volatile ZoneId zone = ZoneOffset.UTC;
 
     public void setOffset(Duration offset) {
         offsetMillis.set(offset.toMillis());
@@ -35,13 +36,21 @@ public final class SandboxClock extends Clock {
         return Instant.ofEpochMilli(Math.max(System.currentTimeMillis() + offsetMillis.get(), lastMillis.get()));
     }
 
+    /**
+     * The server's time zone (DHIS2: the JVM default zone of the server, {@code serverTimeZoneId} of
+     * /api/system/info); its local times are what the instance writes and reads without offset. UTC by default.
+     */
+    public void setZone(ZoneId zone) {
+        this.zone = zone;
+    }
+
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the sandbox clock is UTC");
+        throw new UnsupportedOperationException("set the server's zone with setZone");
     }
 }

@@ -29,7 +29,9 @@ public final class SandboxServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxServer.class);
     private static final Pattern VERSIONED = Pattern.compile("^/api/(\\d{2})(/.*)?$");
+    /** Where DHIS2's FormLoginBasicAuthenticationEntryPoint sends an anonymous API request (before / since 2.41). */
     private static final String LOGIN_PAGE = "/dhis-web-commons/security/login.action";
+    private static final String LOGIN_APP = "/dhis-web-login";
 
     private final Dhis2Instance instance;
     private final HttpServer server;
@@ -47,7 +49,14 @@ public final class SandboxServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(workers);
-        server.createContext("/", this::serve);
+        // every date a request reads or writes without offset is in the instance's server time zone
+        server.createContext("/", exchange -> Dhis2Dates.inZone(instance.clock().getZone(), () -> {
+            try {
+                serve(exchange);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
     }
 
     /** Starts serving the instance on a free loopback port. */
@@ -132,7 +141,7 @@ public final class SandboxServer implements AutoCloseable {
                 fault.change().run();
             }
             if (fault != null && fault.kind() == Fault.Kind.STATUS) {
-                answerFaultStatus(response, fault.status());
+                answerFaultStatus(response, fault);
             } else if (authenticate(request, response)) {
                 dispatch(request, response);
                 if (fault != null && fault.kind() == Fault.Kind.CHANGE_AFTER_ANSWER) {
@@ -181,11 +190,18 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    /** DHIS2: no Authorization header → 302 to the login page; bad Basic → 401; bad ApiToken → 401. */
+    /**
+     * DHIS2 (every /api path but /api/ping needs authentication): no Authorization header → 302 to the login page,
+     * or 401 for an XMLHttpRequest; bad Basic → 401 "Unauthorized"; unknown ApiToken → 401.
+     */
     private boolean authenticate(SandboxRequest request, SandboxResponse response) {
         String auth = request.header("Authorization").orElse(null);
         if (auth == null || auth.isBlank()) {
-            response.redirect(url() + LOGIN_PAGE);
+            if ("XMLHttpRequest".equals(request.header("X-Requested-With").orElse(null))) {
+                response.json(401, WebMessages.error(401, "Unauthorized", null));
+            } else {
+                response.redirect(url() + (instance.version().atLeast(41) ? LOGIN_APP : LOGIN_PAGE));
+            }
             return false;
         }
         if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -205,15 +221,18 @@ public final class SandboxServer implements AutoCloseable {
             if (instance.isValidApiToken(auth.substring(9).trim())) {
                 return true;
             }
-            response.json(401, WebMessages.error(401, "The API token does not exists.", null));
+            response.json(401, WebMessages.error(401, "The API token does not exists", null));
             return false;
         }
         response.json(401, WebMessages.error(401, "Unauthorized", null));
         return false;
     }
 
-    private static void answerFaultStatus(SandboxResponse response, int status) {
-        if (status == 429) {
+    private static void answerFaultStatus(SandboxResponse response, Fault fault) {
+        int status = fault.status();
+        if (fault.retryAfter() != null) {
+            response.header("Retry-After", fault.retryAfter());
+        } else if (status == 429) {
             response.header("Retry-After", "1");
         }
         if (status >= 500) {

@@ -59,7 +59,9 @@ final class SystemApi {
         info.put("encryption", false);
         info.put("systemId", instance.systemId());
         info.put("systemName", "DHIS2 sandbox (" + instance.name() + ")");
-        info.put("serverTimeZoneId", "Etc/UTC");
+        java.time.ZoneId zone = instance.clock().getZone();
+        info.put("serverTimeZoneId", zone.equals(java.time.ZoneOffset.UTC) ? "Etc/UTC" : zone.getId());
+        info.put("serverTimeZoneDisplayName", java.util.TimeZone.getTimeZone(zone).getDisplayName());
         info.put("isMetadataVersionEnabled", true);
         info.put("isMetadataSyncEnabled", false);
         instance.metadataVersions().currentVersionName().ifPresent(v -> info.put("systemMetadataVersion", v));

@@ -60,6 +60,7 @@ class SandboxServerTest {
     }
 
     @Test
+    @Contract("SYS-7")
     void systemInfoReportsVersionAndServerClock() throws Exception {
         server.instance().clock().setOffset(Duration.ofMinutes(10));
         JsonNode info = SandboxJson.MAPPER.readTree(get("/api/40/system/info", basic("admin", "district")).body());
