@@ -171,7 +171,9 @@ public final class Dhis2Sync {
                     case "--config" -> cli.config = Path.of(value(args, ++i, a));
                     case "--routes" -> cli.overrides.put("sync.routes.dir", value(args, ++i, a));
                     default -> {
-                        if (a.startsWith("--") && "sandbox".equals(cli.command) && a.contains("=")) {
+                        if ("--pair-only".equals(a) && "sandbox".equals(cli.command)) {
+                            cli.sandboxOptions.put("pair-only", "true");
+                        } else if (a.startsWith("--") && "sandbox".equals(cli.command) && a.contains("=")) {
                             cli.sandboxOptions.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
                         } else if (!commandSeen && List.of("run", "validate", "sandbox").contains(a)) {
                             cli.command = a;

@@ -2,18 +2,16 @@ package org.dhis2.sync;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.config.AdminCredentials;
 import org.dhis2.sync.config.ConfigException;
 import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.EngineStartException;
 import org.dhis2.sync.job.JobCoordinator;
@@ -22,6 +20,7 @@ import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxControl;
 import org.dhis2.sync.sandbox.SandboxPair;
 
 /**
@@ -42,6 +41,9 @@ final class SandboxCommand {
               --local-port=0          port of the local instance (0 = any free port); --central-port likewise
               --local-time-zone=UTC   server time zone of the local instance (e.g. Africa/Nairobi);
                                       --central-time-zone likewise
+              --pair-only             serve only the emulated pair (no engine) until Ctrl-C, for an engine
+                                      started separately with `run` (fixed ports: --local-port, --central-port);
+                                      faults are set over HTTP on --control-port (0 = any free port)
             """;
 
     /** Jobs run once at start, in this order, when their route exists; META_DATA_SYNC already runs the pushes. */
@@ -53,6 +55,9 @@ final class SandboxCommand {
     }
 
     static int run(Properties properties, Map<String, String> options, PrintStream out, PrintStream err) {
+        if (Boolean.parseBoolean(options.getOrDefault("pair-only", "false"))) {
+            return pairOnly(options, out, err);
+        }
         Started started;
         try {
             started = start(properties, options, out);
@@ -75,7 +80,42 @@ final class SandboxCommand {
     record Started(SandboxPair pair, Engine engine) {
     }
 
-    static Started start(Properties properties, Map<String, String> options, PrintStream out) throws IOException {
+    /**
+     * {@code sandbox --pair-only}: the emulated local + central with generated data and a loopback control endpoint
+     * for faults, until Ctrl-C; the engine is started separately ({@code run}) and can be killed and restarted.
+     */
+    static int pairOnly(Map<String, String> options, PrintStream out, PrintStream err) {
+        SandboxPair pair;
+        SandboxControl control;
+        try {
+            pair = startPair(options, out);
+            try {
+                control = SandboxControl.start(pair, Integer.parseInt(options.getOrDefault("control-port", "0")));
+            } catch (IOException | RuntimeException e) {
+                pair.close();
+                throw e;
+            }
+        } catch (IllegalArgumentException | java.time.DateTimeException | IOException e) {
+            err.println("dhis2-sync sandbox cannot start: " + e.getMessage());
+            err.print(OPTIONS);
+            return 1;
+        }
+        out.println("Point an engine at this pair, e.g.:");
+        out.printf("  LOCAL_URL=%s CENTRAL_URL=%s java -jar target/dhis2-sync.jar run%n", pair.localServer().url(),
+                pair.centralServer().url());
+        out.println("  (credentials " + pair.local().username() + " / " + pair.local().password()
+                + ", the defaults of config/application.properties)");
+        out.println("Faults: " + control.url() + "  e.g. curl -X POST '" + control.url()
+                + "/faults/central?method=POST&path=/api/dataValueSets&fault=503&requests=1-3'");
+        out.println("        fault = status | reset | malformed | hang | latency:MILLIS;  POST /latency/central?millis=500;"
+                + "  POST /clear/central;  GET / shows what is set");
+        out.println("Serving until Ctrl-C.");
+        Dhis2Sync.awaitShutdown(control, pair);
+        return 0;
+    }
+
+    /** Starts the pair on the given ports and versions, fills it, prints how to reach it. */
+    static SandboxPair startPair(Map<String, String> options, PrintStream out) throws IOException {
         String both = options.getOrDefault("version", "2.40");
         Dhis2Version localVersion = Dhis2Version.parse(options.getOrDefault("local-version", both));
         Dhis2Version centralVersion = Dhis2Version.parse(options.getOrDefault("central-version", both));
@@ -108,9 +148,19 @@ final class SandboxCommand {
                     pair.central().clock().getZone().getId());
             out.printf("  generated on local: %d data values, %d tracked entities; %d metadata versions on central%n",
                     pair.local().aggregate().size(), spec.trackedEntities(), spec.metadataVersions());
+            return pair;
+        } catch (RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+    }
 
+    static Started start(Properties properties, Map<String, String> options, PrintStream out) throws IOException {
+        SandboxPair pair = startPair(options, out);
+        try {
             Path sandboxData = Path.of("data", "sandbox");
-            deleteRecursively(sandboxData.resolve("pg")); // a new world each time: forget the previous bookkeeping
+            // a new world each time: forget the previous bookkeeping (after stopping what a killed sandbox left running)
+            BookkeepingDatabase.discardEmbedded(sandboxData.resolve("pg"));
             Properties props = new Properties();
             props.putAll(properties);
             props.setProperty("local.url", pair.localServer().url());
@@ -185,16 +235,5 @@ final class SandboxCommand {
 
     private static boolean hasJob(Engine engine, String jobType) {
         return JobScheduler.hasJobRoute(engine.context(), jobType);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -101,6 +101,21 @@ public final class BookkeepingDatabase implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /**
+     * Deletes an embedded data directory (the sandbox starts a new world each time), after stopping a PostgreSQL that
+     * a killed engine left serving it; refused while another engine uses it.
+     */
+    public static void discardEmbedded(Path dataDir) throws IOException {
+        try (EmbeddedDataDirectoryLock lock = EmbeddedDataDirectoryLock.acquire(dataDir)) {
+            if (Files.isDirectory(dataDir)) {
+                OrphanedPostmaster.stopIfRunning(dataDir);
+                EmbeddedBinaries.deleteRecursively(dataDir);
+            }
+        } catch (IllegalStateException e) {
+            throw new EngineStartException(e.getMessage(), e);
+        }
+    }
+
     /** Applies the migrations in db/migration; safe to call on an up-to-date schema. */
     static void migrate(DataSource dataSource) {
         Flyway.configure()

@@ -161,6 +161,10 @@ final class EngineProcess implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
     }
 
+    JsonNode getJson(String path) throws Exception {
+        return JSON.readTree(get(path).body());
+    }
+
     String log() {
         try {
             String all = Files.readString(home.resolve("engine.log"));
