@@ -99,7 +99,7 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
 
     /** Accepted or rejected, the registration's fingerprint is kept: it is not sent again until it changes. */
     @Override
-    protected AggregateBookkeeping.ItemState judged(Registration r, ImportJudgement.Conflict c) {
+    protected AggregateBookkeeping.ItemState judged(StageTally t, Registration r, ImportJudgement.Conflict c) {
         return c == null ? new AggregateBookkeeping.ItemState(r.key(), null, "SYNCED", null, r.fingerprint())
                 : new AggregateBookkeeping.ItemState(r.key(), null, "ERROR", c.value(), r.fingerprint());
     }
@@ -107,12 +107,10 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
     public void finish(Exchange exchange) {
         StageTally t = tally(exchange);
         String counts = counts(t, "registrations") + "; " + t.skipped + " unchanged not re-sent";
-        if (t.unsettledPages.isEmpty()) {
-            succeed(t, counts, t.sent == 0 ? "Skipping completeness synchronization, no new or updated data"
-                    : NAME + " is done. " + counts);
-        } else {
-            fail(t, NAME + " failed: " + notArrived(t, "complete data set registrations"));
-        }
+        end(t, "complete data set registration", counts, t.sent == 0
+                        ? "Skipping completeness synchronization, no new or updated data"
+                        : NAME + " is done. " + counts,
+                NAME + " failed: ");
     }
 
     /** The export's registrations ({@code {}} when there are none, as DHIS2 writes an empty export). */

@@ -148,7 +148,7 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
             }
         }
         return new DataValue(de, pe, ou, coc, aoc, value, storedBy, comment, followup, deleted,
-                lastUpdated == null ? Long.MIN_VALUE : ServerTime.parseDataValueTimestamp(lastUpdated));
+                lastUpdated == null ? DataValue.UNDATED : ServerTime.parseDataValueTimestamp(lastUpdated));
     }
 
     private String text(JsonToken t) throws IOException {

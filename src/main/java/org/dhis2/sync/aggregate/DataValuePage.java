@@ -17,10 +17,16 @@ public record DataValuePage(int number, List<DataValue> values) implements PushP
         return value.involves(conflict.object(), conflict.value());
     }
 
-    /** The oldest change in the page, on the local server's clock. */
+    /** The oldest change in the page, on the local server's clock (values without a change time left out). */
     @Override
     public long oldestLastUpdated() {
-        return values.stream().mapToLong(DataValue::lastUpdated).min().orElse(Long.MAX_VALUE);
+        return values.stream().filter(DataValue::dated).mapToLong(DataValue::lastUpdated).min()
+                .orElse(Long.MAX_VALUE);
+    }
+
+    @Override
+    public boolean hasUndated() {
+        return values.stream().anyMatch(v -> !v.dated());
     }
 
     /** The dataValueSet body: identity, value, comment, followup, storedBy and deleted; no created/lastUpdated. */

@@ -19,4 +19,9 @@ public interface PushPage<T> {
     default long oldestLastUpdated() {
         return Long.MAX_VALUE;
     }
+
+    /** True when some item has no change time: the page cannot be placed in the window, so it holds it all back. */
+    default boolean hasUndated() {
+        return false;
+    }
 }

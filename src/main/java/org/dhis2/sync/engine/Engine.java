@@ -16,6 +16,7 @@ import org.dhis2.sync.admin.ItemResend;
 import org.dhis2.sync.aggregate.AggregateBookkeeping;
 import org.dhis2.sync.aggregate.CompleteRegistrationSync;
 import org.dhis2.sync.aggregate.DataValueSync;
+import org.dhis2.sync.aggregate.OverlapMemory;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
@@ -104,7 +105,8 @@ public final class Engine implements AutoCloseable {
             main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
             main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
-                    settings.dataValuesPageSize(), settings.skipChangedBefore(), settings.central().url()));
+                    new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
+                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));

@@ -172,9 +172,14 @@ final class AggregateDataValueImport {
             return;
         }
         boolean keepPayloadDates = !instance.version().atLeast(41); // DHIS2-8084: 2.41 ignores supplied dates
+        boolean ignoreUnchanged = instance.version().atLeast(41); // dataValueUpdateShouldBeIgnored (2.41+)
         String defaultCoc = metadata.defaultCoc();
+        // one timestamp per import, taken before the values are read, stored to the whole second
+        // (DataValueBatchHandler writes created/lastUpdated with DateUtils.toLongDate, "yyyy-MM-dd HH:mm:ss");
+        // the values become visible when the import commits, after the whole set was processed
+        Instant now = wholeSecond(instance.clock().tick());
+        pauseUntilCommit();
         instance.aggregate().write(store -> {
-            Instant now = instance.clock().tick(); // one timestamp per import, as DHIS2 uses one "now"
             for (int i = 0; i < values.size(); i++) {
                 Incoming in = values.get(i);
                 String pe = in.period() != null ? in.period() : header.period;
@@ -190,11 +195,7 @@ final class AggregateDataValueImport {
                 }
                 AggregateStore.DataValue existing = store.find(in.dataElement(), pe, ou, coc, aoc);
                 boolean live = existing != null && !existing.deleted();
-                if (deleting) {
-                    if (!live || "CREATE".equals(strategy)) {
-                        summary.ignored++;
-                        continue;
-                    }
+                if (live && deleting && !"CREATE".equals(strategy)) { // saveDataValueDelete / Update as delete
                     summary.deleted++;
                     if (!dryRun) {
                         store.put(new AggregateStore.DataValue(existing.dataElement(), pe, ou, coc, aoc,
@@ -203,26 +204,42 @@ final class AggregateDataValueImport {
                     }
                     continue;
                 }
-                if ((live && "CREATE".equals(strategy)) || (!live && "UPDATE".equals(strategy))) {
+                if ((live && "CREATE".equals(strategy)) || (!live && !"CREATE".equals(strategy)
+                        && !"CREATE_AND_UPDATE".equals(strategy))) {
                     summary.ignored++;
+                    continue;
+                }
+                if (!live && isEmpty(in.value()) && isEmpty(in.comment())) {
+                    summary.ignored++; // saveDataValueCreate: a null value is ignored
+                    continue;
+                }
+                if (live && ignoreUnchanged && java.util.Objects.equals(existing.value(), in.value())
+                        && java.util.Objects.equals(existing.comment(), in.comment())
+                        && existing.followup() == (in.followup() != null && in.followup())) {
+                    summary.ignored++; // 2.41+: an update that changes nothing is ignored, lastUpdated kept
                     continue;
                 }
                 if (live) {
                     summary.updated++;
                 } else {
-                    summary.imported++; // a soft-deleted value that comes back counts as imported
+                    // saveDataValueCreate: new, or a soft-deleted value that comes back, counts as imported; so
+                    // does a value posted with deleted=true that central never had: it is stored as deleted
+                    summary.imported++;
                 }
                 if (!dryRun) {
                     Instant created = keepPayloadDates && in.created() != null ? date(in.created(), null) : null;
                     if (created == null) {
-                        created = live ? existing.created() : now;
+                        created = existing != null ? existing.created() : now;
                     }
                     Instant lastUpdated = keepPayloadDates && in.lastUpdated() != null
                             ? date(in.lastUpdated(), now) : now;
+                    created = wholeSecond(created);
+                    lastUpdated = wholeSecond(lastUpdated);
                     boolean followup = in.followup() != null ? in.followup() : live && existing.followup();
                     String storedBy = isEmpty(in.storedBy()) ? instance.username() : in.storedBy();
                     store.put(new AggregateStore.DataValue(in.dataElement(), pe, ou, coc, aoc, in.value(),
-                            in.comment(), followup, storedBy, created, lastUpdated, false));
+                            in.comment(), followup, storedBy, created, lastUpdated,
+                            !live && Boolean.TRUE.equals(in.deleted())));
                 }
             }
             return null;
@@ -230,12 +247,12 @@ final class AggregateDataValueImport {
         if (header.completeDate != null && header.dataSet != null && header.period != null && header.orgUnit != null
                 && !dryRun) {
             Instant date = date(header.completeDate, instance.clock().instant());
-            Instant now = instance.clock().tick();
+            Instant registered = instance.clock().tick();
             String aoc = header.attributeOptionCombo != null ? header.attributeOptionCombo : defaultCoc;
             Instant created = instance.aggregate().getRegistration(header.dataSet, header.period, header.orgUnit, aoc)
-                    .map(AggregateStore.Registration::created).orElse(now);
+                    .map(AggregateStore.Registration::created).orElse(registered);
             instance.aggregate().putRegistration(new AggregateStore.Registration(header.dataSet, header.period,
-                    header.orgUnit, aoc, date, instance.username(), created, now, instance.username(), true));
+                    header.orgUnit, aoc, date, instance.username(), created, registered, instance.username(), true));
             summary.dataSetComplete(AggregateApi.DAY.format(date));
         }
     }
@@ -320,6 +337,21 @@ final class AggregateDataValueImport {
             case "value_not_true_only" -> "Data value is not true (true-only value type)";
             default -> "Data value length is greater than max length";
         };
+    }
+
+    static Instant wholeSecond(Instant at) {
+        return Instant.ofEpochSecond(at.getEpochSecond());
+    }
+
+    private void pauseUntilCommit() {
+        long millis = instance.aggregate().commitDelay().toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static boolean isEmpty(String s) {

@@ -70,12 +70,26 @@ public final class AggregateStore {
     private int[] index = new int[1024];
 
     private final ConcurrentSkipListMap<String, Registration> registrations = new ConcurrentSkipListMap<>();
+    private volatile java.time.Duration commitDelay = java.time.Duration.ZERO;
 
     AggregateStore(Dhis2Instance instance) {
         this.instance = instance;
     }
 
     // ---------------------------------------------------------------- data values: public API
+
+    /**
+     * How long a {@code POST /api/dataValueSets} import takes between taking its timestamp and committing: DHIS2
+     * takes one "now" before it reads the values (DefaultDataValueSetService.importDataValueSet) and its values
+     * become visible to exports only when the transaction commits, after the last value. Zero by default.
+     */
+    public void setCommitDelay(java.time.Duration delay) {
+        this.commitDelay = delay;
+    }
+
+    java.time.Duration commitDelay() {
+        return commitDelay;
+    }
 
     /** Creates or replaces a value exactly as given (timestamps included). */
     public void put(DataValue value) {
