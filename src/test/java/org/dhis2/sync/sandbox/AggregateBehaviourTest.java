@@ -104,14 +104,55 @@ class AggregateBehaviourTest {
     }
 
     @Test
-    void reimportingTheSameValueCountsAsUpdatedAndBumpsLastUpdated() {
+    @Contract({"AGG-3", "AGG-4"})
+    void reimportingTheSameValueIsUpdatedUpTo240AndIgnoredFrom241() {
         String body = set(value(numericDe, "202401", facilities.get(0), "5"));
         assertThat(http.post("/api/dataValueSets", body).json().path("response").path("importCount")
                 .path("imported").asInt()).isEqualTo(1);
         Instant first = instance.aggregate().values().get(0).lastUpdated();
+        assertThat(first.getNano()).as("stored to the whole second").isZero();
         JsonNode again = http.post("/api/dataValueSets", body).json().path("response").path("importCount");
         assertThat(again.path("updated").asInt()).isEqualTo(1);
-        assertThat(instance.aggregate().values().get(0).lastUpdated()).isAfter(first);
+        assertThat(instance.aggregate().values().get(0).lastUpdated()).isAfterOrEqualTo(first);
+        instance.setVersion(Dhis2Version.of(41));
+        Instant second = instance.aggregate().values().get(0).lastUpdated();
+        JsonNode unchanged = http.post("/api/dataValueSets", body).json().path("response").path("importCount");
+        assertThat(unchanged.path("ignored").asInt()).isEqualTo(1);
+        assertThat(unchanged.path("updated").asInt()).isZero();
+        assertThat(instance.aggregate().values().get(0).lastUpdated()).isEqualTo(second);
+    }
+
+    @Test
+    @Contract("AGG-5")
+    void deletingAValueCentralNeverHadStoresADeletedMarkerCountedAsImported() {
+        String ou = facilities.get(0);
+        JsonNode counts = http.post("/api/dataValueSets", set(value(numericDe, "202405", ou, "8")
+                .replace("}", ",\"deleted\":true}"))).json().path("response").path("importCount");
+        assertThat(counts.path("imported").asInt()).isEqualTo(1);
+        assertThat(counts.path("ignored").asInt()).isZero();
+        assertThat(http.get(exportQuery()).json().path("dataValues")).isEmpty();
+        JsonNode withDeleted = http.get(exportQuery() + "&includeDeleted=true").json().path("dataValues");
+        assertThat(withDeleted).hasSize(1);
+        assertThat(withDeleted.get(0).path("deleted").asBoolean()).isTrue();
+        assertThat(withDeleted.get(0).path("value").asText()).isEqualTo("8");
+    }
+
+    @Test
+    @Contract("AGG-6")
+    void anImportBecomesVisibleOnlyWhenItCommitsWithTheTimeItTookBefore() throws Exception {
+        instance.aggregate().setCommitDelay(java.time.Duration.ofMillis(400));
+        long before = instance.clock().millis();
+        Thread writer = new Thread(() -> http.post("/api/dataValueSets",
+                set(value(numericDe, "202406", facilities.get(0), "3"))));
+        writer.start();
+        Thread.sleep(150);
+        assertThat(instance.aggregate().values()).as("not committed yet").isEmpty();
+        writer.join(5_000);
+        long visible = instance.clock().millis();
+        AggregateStore.DataValue v = instance.aggregate().values().get(0);
+        assertThat(v.lastUpdated().getNano()).isZero();
+        assertThat(v.lastUpdated().toEpochMilli()).as("the time taken before the import, to the second")
+                .isLessThanOrEqualTo(visible - 400).isGreaterThan(before - 1000);
     }
 
     @Test
