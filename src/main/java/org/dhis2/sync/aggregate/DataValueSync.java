@@ -94,7 +94,10 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
                 + " to synchronize. Remote server URL for DataValues POST sync: " + centralUrl
                 + "/api/dataValueSets. Page size: " + pageSize, -1, JobProgress.FailurePolicy.SKIP_ITEM);
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        return new DataValueExportReader(in, pageSize, v -> send(t, v));
+        @SuppressWarnings("unchecked")
+        Map<String, java.util.Set<String>> dataSetsOf = exchange.getVariable(AggregateScope.DATA_SETS_OF_ELEMENTS,
+                Map.class);
+        return new DataValueExportReader(in, pageSize, v -> send(t, v), dataSetsOf == null ? Map.of() : dataSetsOf);
     }
 
     /** False for a value already judged (open conflict for this very change) or sent unchanged in the overlap. */

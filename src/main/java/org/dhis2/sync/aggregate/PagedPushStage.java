@@ -136,7 +136,13 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         log.info("{}: {} {} sent, {}", pageLabel(page), page.items().size(), items, summary);
     }
 
-    /** Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page. */
+    /**
+     * Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page, or
+     * when the conflicts would reject more items than central counted as ignored ({@code importCount.ignored}):
+     * then the answer cannot tell which items were rejected, and the page is not settled. A conflict with
+     * {@code indexes} (2.38+) names its items; one without (older DHIS2) is tied to the items it names most
+     * precisely ({@link PushPage#specificity}).
+     */
     static <T> Map<Integer, ImportJudgement.Conflict> rejectedValues(PushPage<T> page, ImportJudgement j) {
         List<T> pageItems = page.items();
         Map<Integer, ImportJudgement.Conflict> rejected = new HashMap<>();
@@ -149,8 +155,17 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
                     }
                 }
             } else {
+                int best = Integer.MIN_VALUE;
                 for (int i = 0; i < pageItems.size(); i++) {
-                    if (page.involves(pageItems.get(i), c)) {
+                    if (!page.involves(pageItems.get(i), c)) {
+                        continue;
+                    }
+                    int score = page.specificity(pageItems.get(i), c);
+                    if (score > best) {
+                        best = score;
+                        hits.clear();
+                    }
+                    if (score == best) {
                         hits.add(i);
                     }
                 }
@@ -160,7 +175,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
             }
             hits.forEach(i -> rejected.putIfAbsent(i, c));
         }
-        return rejected;
+        return rejected.size() > j.ignored() ? null : rejected;
     }
 
     /** The POST failed for good (redeliveries exhausted, reset, timeout): the page did not settle. */

@@ -12,6 +12,14 @@ public interface PushPage<T> {
     /** True when a conflict that carries no indexes is about this item. */
     boolean involves(T item, ImportJudgement.Conflict conflict);
 
+    /**
+     * How precisely a conflict without indexes names an item it {@link #involves}: the more of the item's
+     * references its message names, the higher. Only the items that score highest are tied to the conflict.
+     */
+    default int specificity(T item, ImportJudgement.Conflict conflict) {
+        return 1;
+    }
+
     /** The POST body. */
     byte[] toJson();
 
