@@ -52,7 +52,7 @@ final class AggregateDataValueImport {
         String strategy = AggregateApi.importStrategy(request);
         boolean dryRun = request.flag("dryRun", false);
         AggregateImportSummary summary = new AggregateImportSummary(strategy, dryRun,
-                request.flag("async", false));
+                request.flag("async", false), !instance.version().atLeast(37));
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
         try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
@@ -291,6 +291,18 @@ final class AggregateDataValueImport {
             summary.conflict(i, aoc, AggregateApi.objects("attributeOptionCombo", aoc),
                     "Attribute option combo not found or not accessible for writing data: `" + aoc + "`", "E7615",
                     "attributeOptionCombo");
+            return false;
+        }
+        String approvalDataSet = instance.aggregate().hasExpiredPeriods() ? metadata.approvalDataSet(de) : null;
+        if (approvalDataSet != null && instance.aggregate().isExpired(approvalDataSet, pe)) {
+            if (summary.legacy()) { // 2.36 DefaultDataValueSetService: object = period, message names the set
+                summary.conflict(i, pe, null, "Current date is past expiry days for period " + pe
+                        + " and data set: " + approvalDataSet, null, null);
+            } else { // DataValueImportConflict.PERIOD_EXPIRED, E7640
+                summary.conflict(i, pe, AggregateApi.objects("period", pe, "dataSet", approvalDataSet),
+                        "Current date is past expiry days for period: `" + pe + "`  and data set: `"
+                                + approvalDataSet + "`", "E7640", "period");
+            }
             return false;
         }
         if (!deleting && !isEmpty(in.value())) {

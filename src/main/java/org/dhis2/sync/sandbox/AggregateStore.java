@@ -71,6 +71,7 @@ public final class AggregateStore {
 
     private final ConcurrentSkipListMap<String, Registration> registrations = new ConcurrentSkipListMap<>();
     private volatile java.time.Duration commitDelay = java.time.Duration.ZERO;
+    private final java.util.Set<String> expiredPeriods = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AggregateStore(Dhis2Instance instance) {
         this.instance = instance;
@@ -89,6 +90,22 @@ public final class AggregateStore {
 
     java.time.Duration commitDelay() {
         return commitDelay;
+    }
+
+    /**
+     * The data set's expiry days have passed for the period (DataSet.expiryDays, checked by DHIS2's lock rules):
+     * values of the set for that period are rejected on import. A test hook, instead of dates and expiry days.
+     */
+    public void expirePeriod(String dataSet, String period) {
+        expiredPeriods.add(dataSet + '|' + period);
+    }
+
+    boolean hasExpiredPeriods() {
+        return !expiredPeriods.isEmpty();
+    }
+
+    boolean isExpired(String dataSet, String period) {
+        return !expiredPeriods.isEmpty() && expiredPeriods.contains(dataSet + '|' + period);
     }
 
     /** Creates or replaces a value exactly as given (timestamps included). */
