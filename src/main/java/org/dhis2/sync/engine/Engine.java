@@ -108,7 +108,8 @@ public final class Engine implements AutoCloseable {
                     new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
                     settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
-                    database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
+                    database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
+                    settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
             // admin HTTP API (routes/admin-api*.camel.yaml)
             main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),

@@ -195,6 +195,34 @@ abstract class DataSyncJobTestBase {
     }
 
     @Test
+    @Order(8)
+    void registrationDeletedOnLocalIsDeletedOnCentralOnce() throws Exception {
+        DataSyncFixture f = fixture();
+        AggregateStore local = f.pair.local().aggregate();
+        AggregateStore.Registration r = local.registrations().get(2);
+        assertThat(f.pair.central().aggregate().getRegistration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo())).as("central had it").isPresent();
+        // DHIS2 deletes a registration for good (DELETE /api/completeDataSetRegistrations): it leaves the export
+        local.removeRegistration(r.dataSet(), r.period(), r.organisationUnit(), r.attributeOptionCombo());
+        f.pair.central().requests().clear();
+
+        JobRun run = f.runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.pair.central().aggregate().getRegistration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo())).as("deleted on central").isEmpty();
+        assertThat(f.posts("/api/completeDataSetRegistrations")).singleElement()
+                .satisfies(e -> assertThat(e.query()).contains("importStrategy=DELETE"));
+        // (the registration central rejected in order 7 still differs; the sets hold the same keys)
+        assertThat(f.pair.central().aggregate().registrationCount()).isEqualTo(local.registrationCount());
+
+        f.pair.central().requests().clear();
+        JobRun again = f.runJob();
+        assertThat(again.status()).as(again.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.posts("/api/completeDataSetRegistrations")).as("the deletion is not sent twice").isEmpty();
+    }
+
+    @Test
     @Order(6)
     void localClockAheadOrBehindLosesNothing() throws Exception {
         DataSyncFixture f = fixture();
