@@ -196,6 +196,7 @@ abstract class DataSyncJobTestBase {
 
     @Test
     @Order(8)
+    @org.dhis2.sync.sandbox.Contract("AGG-15")
     void registrationDeletedOnLocalIsDeletedOnCentralOnce() throws Exception {
         DataSyncFixture f = fixture();
         AggregateStore local = f.pair.local().aggregate();

@@ -73,6 +73,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-8")
     void valueConflictsAreDeduplicatedWithIndexesAndTheRestIsImported() {
         String ou = facilities.get(0);
         var answer = http.post("/api/dataValueSets", set(value(numericDe, "202401", ou, "abc"),
@@ -93,6 +94,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-7")
     void warningIs200BeforeAndFrom243ButTheVersionsWeEmulateAnswer409() throws IOException {
         for (int minor : new int[] {39, 40, 41, 42}) {
             instance.setVersion(Dhis2Version.of(minor));
@@ -104,7 +106,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
-    @Contract({"AGG-3", "AGG-4"})
+    @Contract({"AGG-1", "AGG-3", "AGG-4"})
     void reimportingTheSameValueIsUpdatedUpTo240AndIgnoredFrom241() {
         String body = set(value(numericDe, "202401", facilities.get(0), "5"));
         assertThat(http.post("/api/dataValueSets", body).json().path("response").path("importCount")
@@ -138,7 +140,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
-    @Contract("AGG-6")
+    @Contract({"AGG-1", "AGG-2"})
     void anImportBecomesVisibleOnlyWhenItCommitsWithTheTimeItTookBefore() throws Exception {
         instance.aggregate().setCommitDelay(java.time.Duration.ofMillis(400));
         long before = instance.clock().millis();
@@ -156,6 +158,39 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract({"AGG-9", "AGG-10"})
+    void expiredPeriodConflictsHaveIndexesFrom237AndAreObjectValuePairsBefore() {
+        String ou = facilities.get(0);
+        String expiredDs = new AggregateMetadata(instance).approvalDataSet(numericDe);
+        instance.aggregate().expirePeriod(expiredDs, "202401");
+        String body = set(value(numericDe, "202401", ou, "1"), value(numericDe, "202401", facilities.get(1), "2"),
+                value(numericDe, "202402", ou, "3"));
+        JsonNode current = http.post("/api/dataValueSets", body).json().path("response");
+        assertThat(current.path("importCount").path("ignored").asInt()).isEqualTo(2);
+        JsonNode c = current.path("conflicts").get(0);
+        assertThat(c.path("errorCode").asText()).isEqualTo("E7640");
+        assertThat(c.path("object").asText()).isEqualTo("202401");
+        assertThat(c.path("value").asText()).contains(expiredDs);
+        assertThat(c.path("indexes").toString()).isEqualTo("[0,1]");
+
+        instance.setVersion(Dhis2Version.of(36));
+        var legacy = http.post("/api/dataValueSets", body);
+        assertThat(legacy.status()).as("plain summary, 200").isEqualTo(200);
+        JsonNode summary = legacy.json();
+        assertThat(summary.path("status").asText()).isEqualTo("WARNING");
+        assertThat(summary.path("importCount").path("ignored").asInt()).isEqualTo(2);
+        assertThat(summary.path("conflicts")).as("one conflict per (object, value)").hasSize(1);
+        JsonNode old = summary.path("conflicts").get(0);
+        assertThat(old.path("object").asText()).isEqualTo("202401");
+        assertThat(old.path("value").asText())
+                .isEqualTo("Current date is past expiry days for period 202401 and data set: " + expiredDs);
+        assertThat(old.has("indexes")).isFalse();
+        assertThat(old.has("errorCode")).isFalse();
+        assertThat(summary.has("rejectedIndexes")).isFalse();
+    }
+
+    @Test
+    @Contract("AGG-6")
     void emptyValueOrDeletedFlagSoftDeletesAndExportShowsItOnlyWithIncludeDeleted() {
         String ou = facilities.get(0);
         http.post("/api/dataValueSets", set(value(numericDe, "202401", ou, "5"), value(numericDe, "202402", ou, "6")));
@@ -172,6 +207,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-11")
     void lastUpdatedFilterIsInclusiveToTheMillisecond() {
         var changed = instance.aggregate().setValue(numericDe, "202401", facilities.get(0), coc(numericDe), DEFAULT, "9");
         String at = AggregateTimestamps.format(changed.lastUpdated().toEpochMilli());
@@ -198,6 +234,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-12")
     void gzipRequestBodyIsSniffedAndCompressedExportIsAnAttachment() {
         var answer = http.postGzip("/api/dataValueSets", set(value(numericDe, "202401", facilities.get(0), "3")));
         assertThat(answer.status()).isEqualTo(200);
@@ -279,6 +316,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-13")
     void limitAndPeriodSelectionRestrictTheExport() {
         for (String ou : facilities) {
             instance.aggregate().setValue(numericDe, "202401", ou, coc(numericDe), DEFAULT, "1");
@@ -295,6 +333,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-14")
     void completeRegistrationsExportEmptyAsBracesAndRoundTrip() {
         String query = "/api/completeDataSetRegistrations?dataSet=" + dataSet + "&period=202401&orgUnit=" + root
                 + "&children=true";
