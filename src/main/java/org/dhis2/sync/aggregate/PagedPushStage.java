@@ -220,6 +220,11 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      * central rejected any (they are settled: recorded as conflicts, not sent again until they change) or any did
      * not arrive (sent again next run). Returns what the run is told.
      *
+     * <p>DHIS2's own sync does the same: SyncUtils.checkSummaryStatus (core 2.41.8.2, dxf2/sync) counts an import
+     * summary with status WARNING or ERROR as a failed sync. For dataValueSets a WARNING means conflicts, and every
+     * conflict ignores its value (DataValueSetImportValidator.skipDataValue): there is no "accepted with a
+     * warning" in these summaries, so a WARNING page is settled with its conflicted values rejected.
+     *
      * @param singular the object noun, singular ("data value"); plural adds "s"
      */
     protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
