@@ -107,9 +107,12 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
         }
         String key = v.key();
         Instant rejected = t.openConflicts.get(key);
-        if (rejected != null && v.dated() && rejected.toEpochMilli() == v.lastUpdated()) {
-            t.skipped++;
-            return false;
+        if (rejected != null) {
+            if (v.dated() && rejected.toEpochMilli() == v.lastUpdated()) {
+                t.skipped++;
+                return false;
+            }
+            return true; // changed since central rejected it, or an operator asked to send it again
         }
         OverlapMemory.Sent sent = t.sentInOverlap.get(key);
         if (sent != null && v.dated() && sent.lastUpdated() == v.lastUpdated()
