@@ -30,11 +30,15 @@ abstract class DataSyncJobTestBase {
     static Path temp;
     DataSyncFixture f;
 
+    /** The local DHIS2's version. */
     abstract int version();
+
+    /** The central DHIS2's version. */
+    abstract int centralVersion();
 
     DataSyncFixture fixture() throws Exception {
         if (f == null) {
-            f = DataSyncFixture.start(temp, version(), version(), GeneratorSpec.small(), Map.of());
+            f = DataSyncFixture.start(temp, version(), centralVersion(), GeneratorSpec.small(), Map.of());
         }
         return f;
     }
