@@ -112,6 +112,13 @@ class DataSyncConcurrentWritesTest {
         assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(f.posts("/api/dataValueSets")).isEmpty();
         assertThat(f.posts("/api/completeDataSetRegistrations")).isEmpty();
+        // the window did reach back: what it read again was found unchanged in the memory, which holds nothing
+        // older than the next window's start
+        assertThat(run.progress().processes().get(0).getStages().get(1).getSummary())
+                .contains("read again in the window overlap, unchanged, not re-sent");
+        assertThat(f.query("select count(*) as n from window_overlap_memory m join stage_watermark w"
+                + " on w.stage = m.stage where m.stage = 'dataValues'"
+                + " and m.last_updated < w.server_time_high - interval '300 seconds'").get(0).get("n")).isEqualTo(0L);
     }
 
     private static int post(String body) {
