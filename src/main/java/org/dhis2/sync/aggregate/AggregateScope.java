@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  */
 public final class AggregateScope {
 
+    /** The exchange variable with data element → its data sets (from local's data sets). */
+    public static final String DATA_SETS_OF_ELEMENTS = "dataElementDataSets";
+    /** The query of the data set list: ids and the data elements of each (brackets encoded). */
+    public static final String DATA_SET_QUERY = "paging=false&fields=id,dataSetElements%5BdataElement%5Bid%5D%5D";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UID = Pattern.compile("^[A-Za-z][A-Za-z0-9]{10}$");
 
@@ -44,6 +48,25 @@ public final class AggregateScope {
             return ids;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + collection + " of the local DHIS2: " + e.getMessage(), e);
+        }
+    }
+
+    /** Data element → the data sets it belongs to, from a {@code /api/dataSets} answer with dataSetElements. */
+    public static java.util.Map<String, java.util.Set<String>> dataSetsOfElements(String body) {
+        try {
+            java.util.Map<String, java.util.Set<String>> map = new java.util.HashMap<>();
+            for (JsonNode ds : JSON.readTree(body).path("dataSets")) {
+                String id = ds.path("id").asText("");
+                for (JsonNode dse : ds.path("dataSetElements")) {
+                    String de = dse.path("dataElement").path("id").asText("");
+                    if (!id.isEmpty() && !de.isEmpty()) {
+                        map.computeIfAbsent(de, k -> new java.util.HashSet<>()).add(id);
+                    }
+                }
+            }
+            return map;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the data sets of the local DHIS2: " + e.getMessage(), e);
         }
     }
 

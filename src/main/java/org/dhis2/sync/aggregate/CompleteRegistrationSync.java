@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -26,13 +28,19 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
     private static final String NAME = "Complete data set registration synchronization";
     private static final JsonFactory FACTORY = new JsonFactory();
 
+    /** The exchange property the POST route reads: {@code CREATE_AND_UPDATE}, or {@code DELETE} for deletions. */
+    public static final String IMPORT_STRATEGY = "registrationImportStrategy";
+    private static final String SCOPE = STAGE + ".scope";
+
     private final int pageSize;
     private final Optional<Instant> skipChangedBefore;
     private final String centralUrl;
+    private final OverlapMemory memory;
 
-    public CompleteRegistrationSync(AggregateBookkeeping bookkeeping, int pageSize,
+    public CompleteRegistrationSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
                                     Optional<Instant> skipChangedBefore, String centralUrl) {
         super(bookkeeping, STAGE, KIND, NAME, "registrations", RegistrationPage.class);
+        this.memory = memory;
         this.pageSize = pageSize;
         this.skipChangedBefore = skipChangedBefore;
         this.centralUrl = centralUrl;
@@ -58,11 +66,13 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
                 JobProgress.FailurePolicy.FAIL);
         Map<String, AggregateBookkeeping.Known> known = bookkeeping.items(KIND);
         List<Registration> changed = new ArrayList<>();
+        Set<String> onLocal = new HashSet<>();
         int total = 0;
         try (InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
              JsonParser p = FACTORY.createParser(in)) {
             for (Registration r : read(p)) {
                 total++;
+                onLocal.add(r.key());
                 AggregateBookkeeping.Known k = known.get(r.key());
                 if (k != null && r.fingerprint().equals(k.fingerprint()) && !"TO_UPDATE".equals(k.state())
                         && !k.resendRequested()) {
@@ -72,18 +82,63 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
                 changed.add(r);
             }
         }
+        List<Registration> deleted = deletions(t, exchange.getVariable("scopeQuery", String.class), known, onLocal);
         counting.complete(total + " complete data set registrations created since " + t.serverNow.format(t.from)
-                + " found; " + changed.size() + " new or changed");
+                + " found; " + changed.size() + " new or changed; " + deleted.size() + " deleted on local");
+        int of = (changed.size() + pageSize - 1) / pageSize + (deleted.size() + pageSize - 1) / pageSize;
         List<RegistrationPage> pages = new ArrayList<>();
-        int of = (changed.size() + pageSize - 1) / pageSize;
-        for (int i = 0; i < changed.size(); i += pageSize) {
-            pages.add(new RegistrationPage(pages.size() + 1, of,
-                    List.copyOf(changed.subList(i, Math.min(changed.size(), i + pageSize)))));
+        for (List<Registration> list : List.of(changed, deleted)) {
+            for (int i = 0; i < list.size(); i += pageSize) {
+                pages.add(new RegistrationPage(pages.size() + 1, of,
+                        List.copyOf(list.subList(i, Math.min(list.size(), i + pageSize)))));
+            }
         }
         t.pagesStage = t.process.startStage(changed.size() + " completed data set registrations to synchronize were "
                 + "found.\nRemote server URL for completeness POST synchronization: " + centralUrl
-                + "/api/completeDataSetRegistrations", of, JobProgress.FailurePolicy.SKIP_ITEM);
+                + "/api/completeDataSetRegistrations" + (deleted.isEmpty() ? "" : "\n" + deleted.size()
+                + " registrations deleted on local to delete on central (importStrategy=DELETE)"), of,
+                JobProgress.FailurePolicy.SKIP_ITEM);
         return pages;
+    }
+
+    /**
+     * Registrations central holds (by the bookkeeping) that the local export no longer has: DHIS2 deletes a
+     * registration for good and exports no deleted ones, so absence from the export of the same scope is the only
+     * sign. Only when the scope (data sets, org units, {@code created} lower bound) is the one of the previous run:
+     * after a scope change, registrations that left it are forgotten (marked gone), never deleted on central.
+     */
+    private List<Registration> deletions(StageTally t, String scopeQuery, Map<String, AggregateBookkeeping.Known> known,
+                                         Set<String> onLocal) {
+        String scope = Registration.fingerprintOfText(scopeQuery + "|" + t.from);
+        OverlapMemory.Sent previous = memory.load(SCOPE).get("scope");
+        boolean sameScope = previous != null && previous.fingerprint().equals(scope);
+        List<Registration> deleted = new ArrayList<>();
+        List<AggregateBookkeeping.ItemState> forgotten = new ArrayList<>();
+        for (Map.Entry<String, AggregateBookkeeping.Known> e : known.entrySet()) {
+            String fingerprint = e.getValue().fingerprint();
+            if (onLocal.contains(e.getKey()) || fingerprint == null || Registration.GONE.equals(fingerprint)) {
+                continue;
+            }
+            if (sameScope) {
+                deleted.add(Registration.deletionOf(e.getKey()));
+            } else {
+                forgotten.add(new AggregateBookkeeping.ItemState(e.getKey(), null, "SYNCED", null, Registration.GONE));
+            }
+        }
+        bookkeeping.record(KIND, t.run.id(), forgotten, List.of());
+        if (!sameScope) {
+            memory.remember(SCOPE, List.of(new OverlapMemory.Row("scope", t.serverNow.instant().toEpochMilli(),
+                    scope)));
+        }
+        return deleted;
+    }
+
+    /** Before the POST: the page's body, and the import strategy its route sends (DELETE for deletions). */
+    @Override
+    public byte[] pageBody(Exchange exchange) throws Exception {
+        RegistrationPage page = exchange.getMessage().getMandatoryBody(RegistrationPage.class);
+        exchange.setProperty(IMPORT_STRATEGY, page.deletions() ? "DELETE" : "CREATE_AND_UPDATE");
+        return super.pageBody(exchange);
     }
 
     @Override
@@ -99,20 +154,19 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
 
     /** Accepted or rejected, the registration's fingerprint is kept: it is not sent again until it changes. */
     @Override
-    protected AggregateBookkeeping.ItemState judged(Registration r, ImportJudgement.Conflict c) {
-        return c == null ? new AggregateBookkeeping.ItemState(r.key(), null, "SYNCED", null, r.fingerprint())
-                : new AggregateBookkeeping.ItemState(r.key(), null, "ERROR", c.value(), r.fingerprint());
+    protected AggregateBookkeeping.ItemState judged(StageTally t, Registration r, ImportJudgement.Conflict c) {
+        String fingerprint = r.deletion() ? Registration.GONE : r.fingerprint();
+        return c == null ? new AggregateBookkeeping.ItemState(r.key(), null, "SYNCED", null, fingerprint)
+                : new AggregateBookkeeping.ItemState(r.key(), null, "ERROR", c.value(), fingerprint);
     }
 
     public void finish(Exchange exchange) {
         StageTally t = tally(exchange);
         String counts = counts(t, "registrations") + "; " + t.skipped + " unchanged not re-sent";
-        if (t.unsettledPages.isEmpty()) {
-            succeed(t, counts, t.sent == 0 ? "Skipping completeness synchronization, no new or updated data"
-                    : NAME + " is done. " + counts);
-        } else {
-            fail(t, NAME + " failed: " + notArrived(t, "complete data set registrations"));
-        }
+        end(t, "complete data set registration", counts, t.sent == 0
+                        ? "Skipping completeness synchronization, no new or updated data"
+                        : NAME + " is done. " + counts,
+                NAME + " failed: ");
     }
 
     /** The export's registrations ({@code {}} when there are none, as DHIS2 writes an empty export). */

@@ -8,6 +8,26 @@ public record DataValue(String dataElement, String period, String orgUnit, Strin
                         String attributeOptionCombo, String value, String storedBy, String comment, boolean followup,
                         boolean deleted, long lastUpdated) {
 
+    /** {@code lastUpdated} when the export gave none. */
+    public static final long UNDATED = Long.MIN_VALUE;
+
+    /** True when the export gave the value's change time. */
+    public boolean dated() {
+        return lastUpdated != UNDATED;
+    }
+
+    /** What is sent of the value, hashed: tells a value seen again in the window overlap from a changed one. */
+    public String fingerprint() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((value + '\u0001' + comment
+                    + '\u0001' + followup + '\u0001' + deleted + '\u0001' + storedBy)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The value's identity in DHIS2: data element, period, org unit, category option combo, attribute option combo. */
     public String key() {
         return dataElement + '|' + period + '|' + orgUnit + '|' + categoryOptionCombo + '|' + attributeOptionCombo;

@@ -24,6 +24,7 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
     private final JsonParser parser;
     private final int pageSize;
     private final Predicate<DataValue> send;
+    private final java.util.Map<String, java.util.Set<String>> dataSetsOf;
     private String headerPeriod;
     private String headerOrgUnit;
     private String headerAoc;
@@ -34,6 +35,13 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
     private DataValuePage next;
 
     public DataValueExportReader(InputStream in, int pageSize, Predicate<DataValue> send) {
+        this(in, pageSize, send, java.util.Map.of());
+    }
+
+    /** @param dataSetsOf data element → its data sets on local, for tying conflicts without indexes to values */
+    public DataValueExportReader(InputStream in, int pageSize, Predicate<DataValue> send,
+                                 java.util.Map<String, java.util.Set<String>> dataSetsOf) {
+        this.dataSetsOf = dataSetsOf;
         try {
             this.parser = FACTORY.createParser(in);
         } catch (IOException e) {
@@ -86,7 +94,7 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
                 skipped++;
             }
         }
-        return values.isEmpty() ? null : new DataValuePage(++pages, values);
+        return values.isEmpty() ? null : new DataValuePage(++pages, values, dataSetsOf);
     }
 
     /** The next value of the dataValues array, or null at the end of the document. */
@@ -148,7 +156,7 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
             }
         }
         return new DataValue(de, pe, ou, coc, aoc, value, storedBy, comment, followup, deleted,
-                lastUpdated == null ? Long.MIN_VALUE : ServerTime.parseDataValueTimestamp(lastUpdated));
+                lastUpdated == null ? DataValue.UNDATED : ServerTime.parseDataValueTimestamp(lastUpdated));
     }
 
     private String text(JsonToken t) throws IOException {

@@ -1,8 +1,10 @@
 package org.dhis2.sync.aggregate;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * The data value stage's steps (routes/data-values.camel.yaml): open the window on the local server's clock, page
  * the streamed export, judge central's answer per page and per value, and move the watermark only past settled data.
  * Conflicts are remembered per value and its change time, so a rejected value is not sent again until it changes.
+ *
+ * <p>The window reaches back {@code sync.window.overlapSeconds} before the watermark: DHIS2 stores a data value's
+ * {@code lastUpdated} to the whole second and takes it before its import commits, so a change can become visible
+ * with a time before the previous window's end. What was sent with a change time in that overlap is remembered
+ * ({@link OverlapMemory}), so a value read again unchanged is not sent again. Everything a run knows lives in its
+ * {@link StageTally} (an exchange property): this bean is shared by every run.
  */
 public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage> {
 
@@ -26,41 +34,47 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     private final int pageSize;
     private final Optional<Instant> skipChangedBefore;
     private final String centralUrl;
-    private Map<String, Instant> openConflicts;
+    private final Duration overlap;
+    private final OverlapMemory memory;
 
-    public DataValueSync(AggregateBookkeeping bookkeeping, int pageSize, Optional<Instant> skipChangedBefore,
-                         String centralUrl) {
+    public DataValueSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
+                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl) {
         super(bookkeeping, STAGE, KIND, NAME, "values", DataValuePage.class);
+        this.memory = memory;
         this.pageSize = pageSize;
         this.skipChangedBefore = skipChangedBefore;
+        this.overlap = overlap;
         this.centralUrl = centralUrl;
     }
 
     /**
-     * After {@code GET /api/system/info} of the local instance: the window is {@code [max(watermark,
+     * After {@code GET /api/system/info} of the local instance: the window is {@code [max(watermark - overlap,
      * skipChangedBefore), serverDate]}; returns the lower bound as the export's {@code lastUpdated} parameter.
      */
     public String openWindow(Exchange exchange) {
         StageTally t = tally(exchange);
         t.serverNow = ServerTime.fromSystemInfo(exchange.getMessage().getBody(String.class));
-        Instant from = bookkeeping.watermarkWithAge(STAGE).map(w -> lowerBound(w, t.serverNow.instant()))
-                .orElse(Instant.EPOCH);
+        Instant from = bookkeeping.watermarkWithAge(STAGE).map(w -> lowerBound(w, t.serverNow.instant())
+                .minus(overlap)).orElse(Instant.EPOCH);
         if (skipChangedBefore.isPresent() && skipChangedBefore.get().isAfter(from)) {
             from = skipChangedBefore.get();
         }
         t.from = from;
+        t.rememberFrom = t.serverNow.instant().minus(overlap).toEpochMilli();
         JobProgress.Stage counting = t.process.startStage("Counting data values", 0, JobProgress.FailurePolicy.FAIL);
         counting.complete("DataValues last changed before " + t.serverNow.format(from) + " (local server time) "
-                + "will not be synchronized. Window up to " + t.serverNow.format(t.serverNow.instant()) + ".");
-        openConflicts = bookkeeping.openConflicts(KIND);
+                + "will not be synchronized. Window up to " + t.serverNow.format(t.serverNow.instant())
+                + (overlap.isZero() ? "." : ", reaching " + overlap.toSeconds() + " s back into the previous one."));
+        t.openConflicts = new HashMap<>(bookkeeping.openConflicts(KIND));
+        t.sentInOverlap = memory.load(STAGE);
         return t.serverNow.format(from);
     }
 
     /**
-     * The window's lower bound: the watermark, unless the local server's clock went back since it was written
-     * (NTP step, manual correction). Then values changed after the step carry times before the watermark, so the
-     * window starts where the server's clock stood when the watermark was written, as far as can be told: server
-     * now minus the time elapsed since (bookkeeping clock), minus a minute of margin.
+     * The window's lower bound before the overlap: the watermark, unless the local server's clock went back since
+     * it was written (NTP step, manual correction). Then values changed after the step carry times before the
+     * watermark, so the window starts where the server's clock stood when the watermark was written, as far as can
+     * be told: server now minus the time elapsed since (bookkeeping clock), minus a minute of margin.
      */
     static Instant lowerBound(AggregateBookkeeping.Watermark w, Instant serverNow) {
         Instant clockSays = serverNow.minusMillis(Math.max(0, w.elapsedMillis()));
@@ -79,19 +93,34 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
         t.pagesStage = t.process.startStage("DataValues changed since " + t.serverNow.format(t.from)
                 + " to synchronize. Remote server URL for DataValues POST sync: " + centralUrl
                 + "/api/dataValueSets. Page size: " + pageSize, -1, JobProgress.FailurePolicy.SKIP_ITEM);
-        Map<String, Instant> open = openConflicts;
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
-        return new DataValueExportReader(in, pageSize, v -> {
-            if (open.isEmpty()) {
-                return true; // no key to build per value when nothing was rejected before
-            }
-            Instant rejected = open.get(v.key());
-            if (rejected != null && rejected.toEpochMilli() == v.lastUpdated()) {
+        @SuppressWarnings("unchecked")
+        Map<String, java.util.Set<String>> dataSetsOf = exchange.getVariable(AggregateScope.DATA_SETS_OF_ELEMENTS,
+                Map.class);
+        return new DataValueExportReader(in, pageSize, v -> send(t, v), dataSetsOf == null ? Map.of() : dataSetsOf);
+    }
+
+    /** False for a value already judged (open conflict for this very change) or sent unchanged in the overlap. */
+    static boolean send(StageTally t, DataValue v) {
+        if (t.openConflicts.isEmpty() && t.sentInOverlap.isEmpty()) {
+            return true; // no key to build per value when there is nothing to compare with
+        }
+        String key = v.key();
+        Instant rejected = t.openConflicts.get(key);
+        if (rejected != null) {
+            if (v.dated() && rejected.toEpochMilli() == v.lastUpdated()) {
                 t.skipped++;
                 return false;
             }
-            return true;
-        });
+            return true; // changed since central rejected it, or an operator asked to send it again
+        }
+        OverlapMemory.Sent sent = t.sentInOverlap.get(key);
+        if (sent != null && v.dated() && sent.lastUpdated() == v.lastUpdated()
+                && sent.fingerprint().equals(v.fingerprint())) {
+            t.unchangedInOverlap++;
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -107,16 +136,33 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
 
     /** A rejected value stays an open conflict until it changes; an accepted value closes its open conflict. */
     @Override
-    protected AggregateBookkeeping.ItemState judged(DataValue v, ImportJudgement.Conflict c) {
-        Instant changed = Instant.ofEpochMilli(v.lastUpdated());
+    protected AggregateBookkeeping.ItemState judged(StageTally t, DataValue v, ImportJudgement.Conflict c) {
+        Instant changed = v.dated() ? Instant.ofEpochMilli(v.lastUpdated()) : null;
         if (c != null) {
-            openConflicts.put(v.key(), changed);
+            if (changed != null) {
+                t.openConflicts.put(v.key(), changed);
+            }
             return new AggregateBookkeeping.ItemState(v.key(), changed, "ERROR",
                     (c.errorCode() == null ? "" : c.errorCode() + " ") + c.value(), null);
-        } else if (!openConflicts.isEmpty() && openConflicts.remove(v.key()) != null) {
+        } else if (!t.openConflicts.isEmpty() && t.openConflicts.remove(v.key()) != null) {
             return new AggregateBookkeeping.ItemState(v.key(), changed, "SYNCED", null, null);
         }
         return null;
+    }
+
+    /** Values changed within the overlap of the next window are remembered with their content. */
+    @Override
+    protected void pageSettled(StageTally t, DataValuePage page) {
+        if (overlap.isZero()) {
+            return;
+        }
+        List<OverlapMemory.Row> rows = new ArrayList<>();
+        for (DataValue v : page.values()) {
+            if (v.dated() && v.lastUpdated() >= t.rememberFrom) {
+                rows.add(new OverlapMemory.Row(v.key(), v.lastUpdated(), v.fingerprint()));
+            }
+        }
+        memory.remember(STAGE, rows);
     }
 
     /** An aborted import's conflicts are kept against the page, for the admin to see why it did not settle. */
@@ -139,23 +185,22 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
         if (t.pagesStage != null) {
             t.pagesStage.setTotalItems(t.pages);
         }
-        Instant high = t.serverNow.instant();
-        Instant mark = t.unsettledPages.isEmpty() ? high
-                : Instant.ofEpochMilli(Math.min(high.toEpochMilli(), t.oldestUnsettled));
+        Instant mark = nextWatermark(t.serverNow.instant(), t.unsettledPages.isEmpty() ? Long.MAX_VALUE
+                : t.oldestUnsettled);
         bookkeeping.setWatermark(STAGE, mark);
+        memory.prune(STAGE, mark.minus(overlap));
         String counts = counts(t, "data values") + (t.skipped == 0 ? ""
-                : "; " + t.skipped + " unchanged rejected values not re-sent");
-        if (t.unsettledPages.isEmpty()) {
-            succeed(t, counts, t.sent == 0 && t.skipped == 0
-                    ? "Skipping synchronization, no new or updated DataValues"
-                    : "SUCCESS! " + NAME + " job is done. " + counts);
-            LOG.info("Data value watermark moved to {}", t.serverNow.format(mark));
-            return t.process.getSummary();
-        }
-        String reason = NAME + " failed. Not all pages were synchronised successfully: "
-                + notArrived(t, "data values");
-        fail(t, reason);
-        LOG.warn("Data value watermark kept at {}", t.serverNow.format(mark));
-        return reason;
+                : "; " + t.skipped + " unchanged rejected values not re-sent") + (t.unchangedInOverlap == 0 ? ""
+                : "; " + t.unchangedInOverlap + " values read again in the window overlap, unchanged, not re-sent");
+        LOG.info("Data value watermark at {}", t.serverNow.format(mark));
+        return end(t, "data value", counts, t.sent == 0 && t.skipped == 0
+                        ? "Skipping synchronization, no new or updated DataValues"
+                        : "SUCCESS! " + NAME + " job is done. " + counts,
+                NAME + " failed. Not all data values were accepted by central: ");
+    }
+
+    /** The window's upper bound, or the oldest change of a page that did not settle when that is earlier. */
+    static Instant nextWatermark(Instant high, long oldestUnsettled) {
+        return oldestUnsettled >= high.toEpochMilli() ? high : Instant.ofEpochMilli(oldestUnsettled);
     }
 }

@@ -62,7 +62,11 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     protected abstract String pageLabel(P page);
 
     /** The bookkeeping state of an item central settled ({@code conflict} null: accepted); null records nothing. */
-    protected abstract AggregateBookkeeping.ItemState judged(T item, ImportJudgement.Conflict conflict);
+    protected abstract AggregateBookkeeping.ItemState judged(StageTally t, T item, ImportJudgement.Conflict conflict);
+
+    /** Central settled the page (every item accepted or rejected); a stage may remember what it sent. */
+    protected void pageSettled(StageTally t, P page) {
+    }
 
     /** Central's answer left the page unsettled; a stage may keep what it said. */
     protected void answerDidNotSettle(StageTally t, P page, ImportJudgement j) {
@@ -105,15 +109,15 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         Map<Integer, ImportJudgement.Conflict> rejected = rejectedValues(page, j);
         if (rejected == null) {
             answerDidNotSettle(t, page, j);
-            unsettled(t, page, item, "central reported conflicts that match no " + items + " of the page: "
-                    + j.conflicts());
+            unsettled(t, page, item, "central's conflicts cannot be tied to " + items + " of the page (importCount."
+                    + "ignored " + j.ignored() + "): " + j.conflicts());
             return;
         }
         List<AggregateBookkeeping.ItemState> states = new ArrayList<>();
         List<AggregateBookkeeping.ConflictRow> conflicts = new ArrayList<>();
         for (int i = 0; i < page.items().size(); i++) {
             ImportJudgement.Conflict c = rejected.get(i);
-            AggregateBookkeeping.ItemState state = judged(page.items().get(i), c);
+            AggregateBookkeeping.ItemState state = judged(t, page.items().get(i), c);
             if (state != null) {
                 states.add(state);
             }
@@ -123,15 +127,22 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
             }
         }
         bookkeeping.record(kind, t.run.id(), states, conflicts);
+        pageSettled(t, page);
         t.count(j);
         t.conflicts += conflicts.size();
         String summary = j.status() + ": " + j.counts() + (conflicts.isEmpty() ? ""
-                : "; " + conflicts.size() + " " + items + " rejected by central (recorded as conflicts)");
+                : "; " + conflicts.size() + " " + items + " rejected by central (conflicts recorded)");
         item.complete(summary);
         log.info("{}: {} {} sent, {}", pageLabel(page), page.items().size(), items, summary);
     }
 
-    /** Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page. */
+    /**
+     * Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page, or
+     * when the conflicts would reject more items than central counted as ignored ({@code importCount.ignored}):
+     * then the answer cannot tell which items were rejected, and the page is not settled. A conflict with
+     * {@code indexes} (2.38+) names its items; one without (older DHIS2) is tied to the items it names most
+     * precisely ({@link PushPage#specificity}).
+     */
     static <T> Map<Integer, ImportJudgement.Conflict> rejectedValues(PushPage<T> page, ImportJudgement j) {
         List<T> pageItems = page.items();
         Map<Integer, ImportJudgement.Conflict> rejected = new HashMap<>();
@@ -144,8 +155,17 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
                     }
                 }
             } else {
+                int best = Integer.MIN_VALUE;
                 for (int i = 0; i < pageItems.size(); i++) {
-                    if (page.involves(pageItems.get(i), c)) {
+                    if (!page.involves(pageItems.get(i), c)) {
+                        continue;
+                    }
+                    int score = page.specificity(pageItems.get(i), c);
+                    if (score > best) {
+                        best = score;
+                        hits.clear();
+                    }
+                    if (score == best) {
                         hits.add(i);
                     }
                 }
@@ -155,7 +175,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
             }
             hits.forEach(i -> rejected.putIfAbsent(i, c));
         }
-        return rejected;
+        return rejected.size() > j.ignored() ? null : rejected;
     }
 
     /** The POST failed for good (redeliveries exhausted, reset, timeout): the page did not settle. */
@@ -178,7 +198,11 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         if (page == null) {
             return;
         }
-        t.unsettled(page.number(), page.items().size(), page.oldestLastUpdated(), reason);
+        long oldest = page.oldestLastUpdated();
+        if (page.hasUndated() && t.from != null) {
+            oldest = Math.min(oldest, t.from.toEpochMilli()); // cannot be placed: hold the whole window back
+        }
+        t.unsettled(page.number(), page.items().size(), oldest, reason);
         if (item != null) {
             item.fail("Page " + page.number() + " synchronisation failed: " + reason);
         }
@@ -188,14 +212,43 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     /** "N data values in P pages: central's counts; C rejected ...", for the end of the stage. */
     protected String counts(StageTally t, String what) {
         return t.sent + " " + what + " in " + t.pages + " pages: " + t.counts() + "; " + t.conflicts
-                + " rejected by central and recorded as conflicts";
+                + " rejected by central (conflicts recorded)";
     }
 
-    /** Why the stage failed when pages did not settle: how much did not arrive, in which pages, and why. */
-    protected String notArrived(StageTally t, String what) {
-        return t.unsettledValues + " of " + t.sent + " " + what + " did not arrive (pages " + String.join(", ",
-                t.unsettledPages.stream().map(String::valueOf).toList()) + "). "
-                + String.join("; ", t.unsettledReasons);
+    /**
+     * The stage's end, one rule for every stage: SUCCESS only when every object sent was accepted; FAILED when
+     * central rejected any (they are settled: recorded as conflicts, not sent again until they change) or any did
+     * not arrive (sent again next run). Returns what the run is told.
+     *
+     * <p>DHIS2's own sync does the same: SyncUtils.checkSummaryStatus (core 2.41.8.2, dxf2/sync) counts an import
+     * summary with status WARNING or ERROR as a failed sync. For dataValueSets a WARNING means conflicts, and every
+     * conflict ignores its value (DataValueSetImportValidator.skipDataValue): there is no "accepted with a
+     * warning" in these summaries, so a WARNING page is settled with its conflicted values rejected.
+     *
+     * @param singular the object noun, singular ("data value"); plural adds "s"
+     */
+    protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
+        if (t.unsettledPages.isEmpty() && t.conflicts == 0) {
+            succeed(t, counts, success);
+            return t.process.getSummary();
+        }
+        List<String> parts = new ArrayList<>();
+        if (t.conflicts > 0) {
+            parts.add(t.conflicts + " " + noun(singular, t.conflicts) + " rejected by central (conflicts recorded)");
+        }
+        if (!t.unsettledPages.isEmpty()) {
+            parts.add(t.unsettledValues + " " + noun(singular, t.unsettledValues)
+                    + " did not arrive (sent again next run): pages " + String.join(", ",
+                    t.unsettledPages.stream().map(String::valueOf).toList()) + ". "
+                    + String.join("; ", t.unsettledReasons));
+        }
+        String reason = failurePrefix + String.join("; ", parts);
+        fail(t, reason);
+        return reason;
+    }
+
+    static String noun(String singular, long n) {
+        return n == 1 ? singular : singular + "s";
     }
 
     /** The stage ended with every page settled. */

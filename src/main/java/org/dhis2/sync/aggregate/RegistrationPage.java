@@ -18,6 +18,11 @@ public record RegistrationPage(int number, int of, List<Registration> registrati
         return registration.involves(conflict.object());
     }
 
+    /** A page of deletions (pages hold either registrations to import or deletions, never both). */
+    public boolean deletions() {
+        return !registrations.isEmpty() && registrations.get(0).deletion();
+    }
+
     @Override
     public byte[] toJson() {
         return PageJson.write("completeDataSetRegistrations", registrations, 160, RegistrationPage::write);
@@ -28,6 +33,9 @@ public record RegistrationPage(int number, int of, List<Registration> registrati
         json.writeStringField("period", r.period());
         json.writeStringField("organisationUnit", r.organisationUnit());
         json.writeStringField("attributeOptionCombo", r.attributeOptionCombo());
+        if (r.deletion()) {
+            return; // importStrategy=DELETE finds it by its identity
+        }
         if (r.date() != null) {
             json.writeStringField("date", r.date());
         }

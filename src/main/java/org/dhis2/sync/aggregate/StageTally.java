@@ -3,6 +3,7 @@ package org.dhis2.sync.aggregate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.job.StageOutcome;
@@ -28,6 +29,14 @@ public final class StageTally {
     long skipped;
     long unsettledValues;
     long oldestUnsettled = Long.MAX_VALUE;
+    /** Data values: objects whose last change central rejected (key → change time), read when the window opens. */
+    Map<String, Instant> openConflicts = Map.of();
+    /** What the previous runs sent in the window overlap (key → change time and content). */
+    Map<String, OverlapMemory.Sent> sentInOverlap = Map.of();
+    /** Items changed at or after this (epoch ms) are remembered when sent: the next window reaches back to them. */
+    long rememberFrom = Long.MAX_VALUE;
+    /** Items read again in the overlap, unchanged since they were sent, so not sent again. */
+    long unchangedInOverlap;
     final List<Integer> unsettledPages = new ArrayList<>();
     final List<String> unsettledReasons = new ArrayList<>();
 

@@ -18,6 +18,7 @@ import org.dhis2.sync.admin.ItemResend;
 import org.dhis2.sync.aggregate.AggregateBookkeeping;
 import org.dhis2.sync.aggregate.CompleteRegistrationSync;
 import org.dhis2.sync.aggregate.DataValueSync;
+import org.dhis2.sync.aggregate.OverlapMemory;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
@@ -111,9 +112,11 @@ public final class Engine implements AutoCloseable {
             main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
             main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
-                    settings.dataValuesPageSize(), settings.skipChangedBefore(), settings.central().url()));
+                    new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
+                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
-                    database.dataSource(), "default"), settings.completeRegistrationsPageSize(),
+                    database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
+                    settings.completeRegistrationsPageSize(),
                     settings.skipChangedBefore(), settings.central().url()));
             // admin HTTP API (routes/admin-api*.camel.yaml)
             main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),

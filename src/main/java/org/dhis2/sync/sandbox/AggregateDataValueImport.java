@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/dataValueSets}: the body is read with a streaming parser into compact records (no JSON tree),
@@ -18,12 +16,6 @@ import java.util.regex.Pattern;
  */
 final class AggregateDataValueImport {
 
-    private static final Pattern NUMERIC = Pattern.compile("^[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$");
-    private static final Pattern INTEGER = Pattern.compile("^(0|[-+]?[1-9]\\d*)$");
-    private static final Pattern POSITIVE_INTEGER = Pattern.compile("^\\+?[1-9]\\d*$");
-    private static final Pattern ZERO_OR_POSITIVE_INTEGER = Pattern.compile("^(0|\\+?[1-9]\\d*)$");
-    private static final Pattern NEGATIVE_INTEGER = Pattern.compile("^-[1-9]\\d*$");
-    private static final int MAX_TEXT = 50_000;
 
     /** Set-level fields of a dataValueSet. */
     static final class Header {
@@ -42,17 +34,19 @@ final class AggregateDataValueImport {
 
     private final Dhis2Instance instance;
     private final AggregateMetadata metadata;
+    private final AggregateValueChecks checks;
 
     AggregateDataValueImport(Dhis2Instance instance) {
         this.instance = instance;
         this.metadata = new AggregateMetadata(instance);
+        this.checks = new AggregateValueChecks(instance, metadata);
     }
 
     void handle(SandboxRequest request, SandboxResponse response) {
         String strategy = AggregateApi.importStrategy(request);
         boolean dryRun = request.flag("dryRun", false);
         AggregateImportSummary summary = new AggregateImportSummary(strategy, dryRun,
-                request.flag("async", false));
+                request.flag("async", false), !instance.version().atLeast(37));
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
         try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
@@ -172,9 +166,14 @@ final class AggregateDataValueImport {
             return;
         }
         boolean keepPayloadDates = !instance.version().atLeast(41); // DHIS2-8084: 2.41 ignores supplied dates
+        boolean ignoreUnchanged = instance.version().atLeast(41); // dataValueUpdateShouldBeIgnored (2.41+)
         String defaultCoc = metadata.defaultCoc();
+        // one timestamp per import, taken before the values are read, stored to the whole second
+        // (DataValueBatchHandler writes created/lastUpdated with DateUtils.toLongDate, "yyyy-MM-dd HH:mm:ss");
+        // the values become visible when the import commits, after the whole set was processed
+        Instant now = wholeSecond(instance.clock().tick());
+        pauseUntilCommit();
         instance.aggregate().write(store -> {
-            Instant now = instance.clock().tick(); // one timestamp per import, as DHIS2 uses one "now"
             for (int i = 0; i < values.size(); i++) {
                 Incoming in = values.get(i);
                 String pe = in.period() != null ? in.period() : header.period;
@@ -184,17 +183,13 @@ final class AggregateDataValueImport {
                         : header.attributeOptionCombo != null ? header.attributeOptionCombo : defaultCoc;
                 boolean deleting = "DELETE".equals(strategy) || Boolean.TRUE.equals(in.deleted())
                         || (isEmpty(in.value()) && isEmpty(in.comment()));
-                if (!valid(i, in, pe, ou, coc, aoc, deleting, rejected, summary)) {
+                if (!checks.valid(i, in, pe, ou, coc, aoc, deleting, rejected, summary)) {
                     summary.ignored++;
                     continue;
                 }
                 AggregateStore.DataValue existing = store.find(in.dataElement(), pe, ou, coc, aoc);
                 boolean live = existing != null && !existing.deleted();
-                if (deleting) {
-                    if (!live || "CREATE".equals(strategy)) {
-                        summary.ignored++;
-                        continue;
-                    }
+                if (live && deleting && !"CREATE".equals(strategy)) { // saveDataValueDelete / Update as delete
                     summary.deleted++;
                     if (!dryRun) {
                         store.put(new AggregateStore.DataValue(existing.dataElement(), pe, ou, coc, aoc,
@@ -203,26 +198,42 @@ final class AggregateDataValueImport {
                     }
                     continue;
                 }
-                if ((live && "CREATE".equals(strategy)) || (!live && "UPDATE".equals(strategy))) {
+                if ((live && "CREATE".equals(strategy)) || (!live && !"CREATE".equals(strategy)
+                        && !"CREATE_AND_UPDATE".equals(strategy))) {
                     summary.ignored++;
+                    continue;
+                }
+                if (!live && isEmpty(in.value()) && isEmpty(in.comment())) {
+                    summary.ignored++; // saveDataValueCreate: a null value is ignored
+                    continue;
+                }
+                if (live && ignoreUnchanged && java.util.Objects.equals(existing.value(), in.value())
+                        && java.util.Objects.equals(existing.comment(), in.comment())
+                        && existing.followup() == (in.followup() != null && in.followup())) {
+                    summary.ignored++; // 2.41+: an update that changes nothing is ignored, lastUpdated kept
                     continue;
                 }
                 if (live) {
                     summary.updated++;
                 } else {
-                    summary.imported++; // a soft-deleted value that comes back counts as imported
+                    // saveDataValueCreate: new, or a soft-deleted value that comes back, counts as imported; so
+                    // does a value posted with deleted=true that central never had: it is stored as deleted
+                    summary.imported++;
                 }
                 if (!dryRun) {
                     Instant created = keepPayloadDates && in.created() != null ? date(in.created(), null) : null;
                     if (created == null) {
-                        created = live ? existing.created() : now;
+                        created = existing != null ? existing.created() : now;
                     }
                     Instant lastUpdated = keepPayloadDates && in.lastUpdated() != null
                             ? date(in.lastUpdated(), now) : now;
+                    created = wholeSecond(created);
+                    lastUpdated = wholeSecond(lastUpdated);
                     boolean followup = in.followup() != null ? in.followup() : live && existing.followup();
                     String storedBy = isEmpty(in.storedBy()) ? instance.username() : in.storedBy();
                     store.put(new AggregateStore.DataValue(in.dataElement(), pe, ou, coc, aoc, in.value(),
-                            in.comment(), followup, storedBy, created, lastUpdated, false));
+                            in.comment(), followup, storedBy, created, lastUpdated,
+                            !live && Boolean.TRUE.equals(in.deleted())));
                 }
             }
             return null;
@@ -230,96 +241,29 @@ final class AggregateDataValueImport {
         if (header.completeDate != null && header.dataSet != null && header.period != null && header.orgUnit != null
                 && !dryRun) {
             Instant date = date(header.completeDate, instance.clock().instant());
-            Instant now = instance.clock().tick();
+            Instant registered = instance.clock().tick();
             String aoc = header.attributeOptionCombo != null ? header.attributeOptionCombo : defaultCoc;
             Instant created = instance.aggregate().getRegistration(header.dataSet, header.period, header.orgUnit, aoc)
-                    .map(AggregateStore.Registration::created).orElse(now);
+                    .map(AggregateStore.Registration::created).orElse(registered);
             instance.aggregate().putRegistration(new AggregateStore.Registration(header.dataSet, header.period,
-                    header.orgUnit, aoc, date, instance.username(), created, now, instance.username(), true));
+                    header.orgUnit, aoc, date, instance.username(), created, registered, instance.username(), true));
             summary.dataSetComplete(AggregateApi.DAY.format(date));
         }
     }
 
-    /** Checks one value; on failure adds the conflict DHIS2 would and returns false. */
-    private boolean valid(int i, Incoming in, String pe, String ou, String coc, String aoc, boolean deleting,
-                          Set<String> rejected, AggregateImportSummary summary) {
-        String de = in.dataElement();
-        if (de == null || !metadata.dataElementExists(de) || rejected.contains(de)) {
-            summary.conflict(i, String.valueOf(de), AggregateApi.objects("dataElement", String.valueOf(de)),
-                    "Data element not found or not accessible: `" + de + "`", "E7610", "dataElement");
-            return false;
-        }
-        if (!AggregatePeriods.isValid(pe)) {
-            summary.conflict(i, String.valueOf(pe), AggregateApi.objects("period", String.valueOf(pe)),
-                    "Period not valid: `" + pe + "`", "E7611", "period");
-            return false;
-        }
-        if (ou == null || !metadata.orgUnitExists(ou) || rejected.contains(ou)) {
-            summary.conflict(i, String.valueOf(ou), AggregateApi.objects("orgUnit", String.valueOf(ou)),
-                    "Organisation unit not found or not accessible: `" + ou + "`", "E7612", "orgUnit");
-            return false;
-        }
-        if (!metadata.inUserHierarchy(ou)) {
-            summary.conflict(i, ou, AggregateApi.objects("orgUnit", ou), "Organisation unit: `" + ou
-                    + "` not in hierarchy of current user: `" + instance.username() + "`", "E7617", "orgUnit");
-            return false;
-        }
-        if (!metadata.categoryOptionComboExists(coc)) {
-            summary.conflict(i, coc, AggregateApi.objects("categoryOptionCombo", coc),
-                    "Category option combo not found or not accessible for writing data: `" + coc + "`", "E7613",
-                    "categoryOptionCombo");
-            return false;
-        }
-        if (!metadata.categoryOptionComboExists(aoc)) {
-            summary.conflict(i, aoc, AggregateApi.objects("attributeOptionCombo", aoc),
-                    "Attribute option combo not found or not accessible for writing data: `" + aoc + "`", "E7615",
-                    "attributeOptionCombo");
-            return false;
-        }
-        if (!deleting && !isEmpty(in.value())) {
-            String problem = typeProblem(metadata.valueType(de), in.value());
-            if (problem != null) {
-                summary.conflict(i, de, AggregateApi.objects("dataElement", de, "value", problem),
-                        "Value must match data element's `" + de + "` type constraints: " + message(problem),
-                        "E7619", "value");
-                return false;
+    static Instant wholeSecond(Instant at) {
+        return Instant.ofEpochSecond(at.getEpochSecond());
+    }
+
+    private void pauseUntilCommit() {
+        long millis = instance.aggregate().commitDelay().toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        return true;
-    }
-
-    /** The i18n key DHIS2's ValidationUtils.valueIsValid returns, or null when the value fits the type. */
-    static String typeProblem(String valueType, String value) {
-        String v = value.trim();
-        return switch (valueType) {
-            case "NUMBER", "UNIT_INTERVAL" -> NUMERIC.matcher(v).matches() ? null : "value_not_numeric";
-            case "PERCENTAGE" -> !NUMERIC.matcher(v).matches() ? "value_not_numeric"
-                    : (Double.parseDouble(v) < 0 || Double.parseDouble(v) > 100 ? "value_not_percentage" : null);
-            case "INTEGER" -> INTEGER.matcher(v).matches() ? null : "value_not_integer";
-            case "INTEGER_POSITIVE" -> POSITIVE_INTEGER.matcher(v).matches() ? null : "value_not_positive_integer";
-            case "INTEGER_ZERO_OR_POSITIVE" -> ZERO_OR_POSITIVE_INTEGER.matcher(v).matches() ? null
-                    : "value_not_zero_or_positive_integer";
-            case "INTEGER_NEGATIVE" -> NEGATIVE_INTEGER.matcher(v).matches() ? null : "value_not_negative_integer";
-            case "BOOLEAN" -> Set.of("true", "false", "1", "0").contains(v.toLowerCase(Locale.ROOT)) ? null
-                    : "value_not_bool";
-            case "TRUE_ONLY" -> Set.of("true", "1").contains(v.toLowerCase(Locale.ROOT)) ? null
-                    : "value_not_true_only";
-            default -> value.length() > MAX_TEXT ? "value_length_greater_than_max_length" : null;
-        };
-    }
-
-    private static String message(String key) {
-        return switch (key) {
-            case "value_not_numeric" -> "Data value is not numeric";
-            case "value_not_percentage" -> "Data value is not a percentage";
-            case "value_not_integer" -> "Data value is not an integer";
-            case "value_not_positive_integer" -> "Data value is not a positive integer";
-            case "value_not_zero_or_positive_integer" -> "Data value is not zero or positive integer";
-            case "value_not_negative_integer" -> "Data value is not a negative integer";
-            case "value_not_bool" -> "Data value is not boolean";
-            case "value_not_true_only" -> "Data value is not true (true-only value type)";
-            default -> "Data value length is greater than max length";
-        };
     }
 
     private static boolean isEmpty(String s) {

@@ -34,10 +34,22 @@ final class AggregateImportSummary {
     private boolean aborted;
     private String dataSetComplete = "false";
 
+    /** Before 2.37 a conflict is only {@code {object, value}}, kept once per pair (ImportSummary's Set). */
+    private final boolean legacy;
+
     AggregateImportSummary(String importStrategy, boolean dryRun, boolean async) {
+        this(importStrategy, dryRun, async, false);
+    }
+
+    AggregateImportSummary(String importStrategy, boolean dryRun, boolean async, boolean legacy) {
         this.importStrategy = importStrategy;
         this.dryRun = dryRun;
         this.async = async;
+        this.legacy = legacy;
+    }
+
+    boolean legacy() {
+        return legacy;
     }
 
     /**
@@ -46,8 +58,8 @@ final class AggregateImportSummary {
      */
     void conflict(int index, String object, Map<String, String> objects, String message, String errorCode,
                   String property) {
-        List<Integer> indexes = conflicts.computeIfAbsent(
-                new ConflictKey(object, objects, message, errorCode, property), k -> new ArrayList<>());
+        List<Integer> indexes = conflicts.computeIfAbsent(legacy ? new ConflictKey(object, null, message, null, null)
+                : new ConflictKey(object, objects, message, errorCode, property), k -> new ArrayList<>());
         if (index >= 0) {
             indexes.add(index);
             rejected.add(index);
@@ -107,12 +119,12 @@ final class AggregateImportSummary {
             if (key.property() != null) {
                 c.put("property", key.property());
             }
-            if (!indexes.isEmpty()) {
+            if (!indexes.isEmpty() && !legacy) {
                 ArrayNode idx = c.putArray("indexes");
                 indexes.forEach(idx::add);
             }
         });
-        if (!rejected.isEmpty()) {
+        if (!rejected.isEmpty() && !legacy) {
             ArrayNode idx = summary.putArray("rejectedIndexes");
             rejected.forEach(idx::add);
         }

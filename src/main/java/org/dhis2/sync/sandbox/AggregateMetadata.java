@@ -45,6 +45,22 @@ final class AggregateMetadata {
                 .orElse("NUMBER");
     }
 
+    /**
+     * The data set whose lock rules apply to a value sent without a data set (DataElement.getApprovalDataSet: the
+     * first of the element's data sets); here the first by UID (GUESS: DHIS2 orders them by approval workflow and
+     * period type frequency, which the sandbox's generated data sets do not tell apart). Null when it has none.
+     */
+    String approvalDataSet(String dataElement) {
+        return catalog.list("dataSets").stream()
+                .filter(ds -> { for (var dse : ds.path("dataSetElements")) {
+                        if (dataElement.equals(dse.path("dataElement").path("id").asText())) {
+                            return true;
+                        }
+                    }
+                    return false; })
+                .map(ds -> ds.path("id").asText()).sorted().findFirst().orElse(null);
+    }
+
     /** Data elements of the given data sets. */
     Set<String> dataElementsOfDataSets(Collection<String> dataSets) {
         Set<String> result = new LinkedHashSet<>();

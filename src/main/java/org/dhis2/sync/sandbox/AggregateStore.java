@@ -70,12 +70,43 @@ public final class AggregateStore {
     private int[] index = new int[1024];
 
     private final ConcurrentSkipListMap<String, Registration> registrations = new ConcurrentSkipListMap<>();
+    private volatile java.time.Duration commitDelay = java.time.Duration.ZERO;
+    private final java.util.Set<String> expiredPeriods = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AggregateStore(Dhis2Instance instance) {
         this.instance = instance;
     }
 
     // ---------------------------------------------------------------- data values: public API
+
+    /**
+     * How long a {@code POST /api/dataValueSets} import takes between taking its timestamp and committing: DHIS2
+     * takes one "now" before it reads the values (DefaultDataValueSetService.importDataValueSet) and its values
+     * become visible to exports only when the transaction commits, after the last value. Zero by default.
+     */
+    public void setCommitDelay(java.time.Duration delay) {
+        this.commitDelay = delay;
+    }
+
+    java.time.Duration commitDelay() {
+        return commitDelay;
+    }
+
+    /**
+     * The data set's expiry days have passed for the period (DataSet.expiryDays, checked by DHIS2's lock rules):
+     * values of the set for that period are rejected on import. A test hook, instead of dates and expiry days.
+     */
+    public void expirePeriod(String dataSet, String period) {
+        expiredPeriods.add(dataSet + '|' + period);
+    }
+
+    boolean hasExpiredPeriods() {
+        return !expiredPeriods.isEmpty();
+    }
+
+    boolean isExpired(String dataSet, String period) {
+        return !expiredPeriods.isEmpty() && expiredPeriods.contains(dataSet + '|' + period);
+    }
 
     /** Creates or replaces a value exactly as given (timestamps included). */
     public void put(DataValue value) {

@@ -168,7 +168,8 @@ class AdminApiTest {
         String jobId = started.json().path("response").path("jobId").asText();
         assertThat(jobId).isNotBlank();
         JobRun run = awaitFinished("DATA_SYNC", jobId);
-        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        // a value central rejected fails the run (issue 11 #9)
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.FAILED);
 
         AdminHttp.Answer completed = http.get("/api/scheduling/completed/DATA_SYNC", BASIC);
         assertThat(completed.status()).isEqualTo(200);
@@ -178,10 +179,9 @@ class AdminApiTest {
         JsonNode dataValues = tree.get(0);
         assertThat(dataValues.path("jobId").asText()).isEqualTo(jobId);
         assertThat(dataValues.path("description").asText()).isEqualTo("Starting DataValueSynchronization job");
-        assertThat(dataValues.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(dataValues.path("status").asText()).isEqualTo("ERROR");
         assertThat(dataValues.path("complete").asBoolean()).isTrue();
-        assertThat(dataValues.path("summary").asText()).startsWith("SUCCESS! DataValueSynchronization job is done.")
-                .contains("rejected by central");
+        assertThat(dataValues.path("error").asText()).contains("rejected by central (conflicts recorded)");
         for (String field : List.of("error", "startedTime", "completedTime", "duration", "stages")) {
             assertThat(dataValues.has(field)).as(field).isTrue();
         }
@@ -194,7 +194,7 @@ class AdminApiTest {
                 .isEqualTo("Starting Complete data set registration synchronization job.");
 
         JsonNode job = job(http.get("/api/jobs", BEARER).json(), "DATA_SYNC");
-        assertThat(job.path("lastExecutedStatus").asText()).isEqualTo("SUCCESS");
+        assertThat(job.path("lastExecutedStatus").asText()).isEqualTo("FAILED");
         assertThat(java.time.Instant.parse(job.path("lastExecuted").asText()))
                 .isCloseTo(run.started(), org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MILLIS));
         assertThat(job.path("running").asBoolean()).isFalse();
@@ -203,7 +203,7 @@ class AdminApiTest {
         assertThat(runs.path("pager").path("total").asInt()).isEqualTo(1);
         JsonNode first = runs.path("runs").get(0);
         assertThat(first.path("jobId").asText()).isEqualTo(jobId);
-        assertThat(first.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(first.path("status").asText()).isEqualTo("FAILED");
         assertThat(first.path("trigger").asText()).isEqualTo("MANUAL");
         assertThat(first.path("finished").asText()).isNotBlank();
         assertThat(first.path("summary").asText()).isEqualTo(run.summary());

@@ -56,7 +56,7 @@ class DataSyncFaultTest {
         JobRun failed = f.runJob();
 
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
-        assertThat(failed.summary()).contains("50 of " + values + " data values did not arrive (pages 2)");
+        assertThat(failed.summary()).contains("50 data values did not arrive (sent again next run): pages 2");
         List<RequestLog.Entry> posts = f.posts("/api/dataValueSets");
         assertThat(posts).hasSize(7);
         assertThat(posts.stream().filter(p -> p.status() == 503)).hasSize(3);
@@ -97,7 +97,7 @@ class DataSyncFaultTest {
         JobRun run = f.runJob();
 
         assertThat(run.status()).isEqualTo(JobRun.Status.FAILED);
-        assertThat(run.summary()).contains("2 of 2 data values did not arrive (pages 1)");
+        assertThat(run.summary()).contains("2 data values did not arrive (sent again next run): pages 1");
         assertThat(f.posts("/api/dataValueSets").stream().map(RequestLog.Entry::number).distinct())
                 .as("retried as a transient fault").hasSize(3);
         assertThat(f.engine.context().isStarted()).isTrue();

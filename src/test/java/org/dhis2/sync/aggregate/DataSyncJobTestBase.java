@@ -30,11 +30,15 @@ abstract class DataSyncJobTestBase {
     static Path temp;
     DataSyncFixture f;
 
+    /** The local DHIS2's version. */
     abstract int version();
+
+    /** The central DHIS2's version. */
+    abstract int centralVersion();
 
     DataSyncFixture fixture() throws Exception {
         if (f == null) {
-            f = DataSyncFixture.start(temp, version(), version(), GeneratorSpec.small(), Map.of());
+            f = DataSyncFixture.start(temp, version(), centralVersion(), GeneratorSpec.small(), Map.of());
         }
         return f;
     }
@@ -115,7 +119,10 @@ abstract class DataSyncJobTestBase {
         String key = DataSyncFixture.key(v);
 
         JobRun first = f.runJob();
-        assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        // issue 11 #9: a value central rejected fails the run, and the summary says so apart from "did not arrive"
+        assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(first.summary()).contains("1 data value rejected by central (conflicts recorded)")
+                .doesNotContain("did not arrive");
         var conflicts = f.query("select uid, value, error_code from import_conflict where kind = 'dataValue'");
         assertThat(conflicts).anySatisfy(c -> {
             assertThat(c.get("uid")).isEqualTo(key);
@@ -127,7 +134,8 @@ abstract class DataSyncJobTestBase {
 
         f.pair.central().requests().clear();
         JobRun second = f.runJob();
-        assertThat(second.status()).isEqualTo(JobRun.Status.SUCCESS);
+        // settled: not sent again, so nothing was rejected this time
+        assertThat(second.status()).as(second.summary()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(f.postedValueKeys()).doesNotContain(key);
 
         f.pair.central().faults().rejectedUids().clear();
@@ -160,6 +168,63 @@ abstract class DataSyncJobTestBase {
         assertThat(f.posts("/api/completeDataSetRegistrations").get(0).bodyText()).contains("\"completed\":false")
                 .contains(r.organisationUnit()).doesNotContain("lastUpdated");
         f.assertCentralRegistrationsEqualLocal();
+    }
+
+    @Test
+    @Order(7)
+    void rejectedRegistrationFailsTheRunAndIsNotResentUntilItChanges() throws Exception {
+        DataSyncFixture f = fixture();
+        AggregateStore local = f.pair.local().aggregate();
+        AggregateStore.Registration r = local.registrations().get(1);
+        Instant now = f.pair.local().clock().tick();
+        local.putRegistration(new AggregateStore.Registration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo(), r.date(), r.storedBy(), r.created(), now, "admin", !r.completed()));
+        f.pair.central().faults().rejectedUids().add(r.dataSet());
+        try {
+            f.pair.central().requests().clear();
+            JobRun run = f.runJob();
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.FAILED);
+            assertThat(run.summary()).contains(
+                    "1 complete data set registration rejected by central (conflicts recorded)")
+                    .doesNotContain("did not arrive");
+            assertThat(f.posts("/api/completeDataSetRegistrations")).hasSize(1);
+
+            f.pair.central().requests().clear();
+            JobRun again = f.runJob();
+            assertThat(again.status()).as(again.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            assertThat(f.posts("/api/completeDataSetRegistrations")).isEmpty();
+        } finally {
+            f.pair.central().faults().rejectedUids().clear();
+        }
+    }
+
+    @Test
+    @Order(8)
+    @org.dhis2.sync.sandbox.Contract("AGG-15")
+    void registrationDeletedOnLocalIsDeletedOnCentralOnce() throws Exception {
+        DataSyncFixture f = fixture();
+        AggregateStore local = f.pair.local().aggregate();
+        AggregateStore.Registration r = local.registrations().get(2);
+        assertThat(f.pair.central().aggregate().getRegistration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo())).as("central had it").isPresent();
+        // DHIS2 deletes a registration for good (DELETE /api/completeDataSetRegistrations): it leaves the export
+        local.removeRegistration(r.dataSet(), r.period(), r.organisationUnit(), r.attributeOptionCombo());
+        f.pair.central().requests().clear();
+
+        JobRun run = f.runJob();
+
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.pair.central().aggregate().getRegistration(r.dataSet(), r.period(), r.organisationUnit(),
+                r.attributeOptionCombo())).as("deleted on central").isEmpty();
+        assertThat(f.posts("/api/completeDataSetRegistrations")).singleElement()
+                .satisfies(e -> assertThat(e.query()).contains("importStrategy=DELETE"));
+        // (the registration central rejected in order 7 still differs; the sets hold the same keys)
+        assertThat(f.pair.central().aggregate().registrationCount()).isEqualTo(local.registrationCount());
+
+        f.pair.central().requests().clear();
+        JobRun again = f.runJob();
+        assertThat(again.status()).as(again.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(f.posts("/api/completeDataSetRegistrations")).as("the deletion is not sent twice").isEmpty();
     }
 
     @Test

@@ -123,7 +123,9 @@ class DataSyncMetricsTest {
         } finally {
             f.pair.central().faults().rejectedUids().clear();
         }
-        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        // issue 11 #9: a rejected value fails the run; it is settled (recorded), not "did not arrive"
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(run.summary()).contains("rejected by central (conflicts recorded)").doesNotContain("did not arrive");
 
         String after = scrape();
         long posted = distinctValuesPosted(false);
@@ -135,10 +137,7 @@ class DataSyncMetricsTest {
         assertThat(conflicts).isPositive();
         assertThat(delta(before, after, "dhis2sync_conflicts_total")).isEqualTo(conflicts);
         assertThat(delta(before, after, "dhis2sync_pages_failed_total")).isZero();
-        assertThat(dataValues(after, "dhis2sync_stage_last_success_timestamp_seconds"))
-                .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60.0));
-        assertThat(metric(after, "dhis2sync_job_runs_total", "job", "DATA_SYNC", "status", "SUCCESS")).isEqualTo(1);
-        assertThat(metric(after, "dhis2sync_job_runs_total", "job", "DATA_SYNC", "status", "FAILED")).isEqualTo(1);
+        assertThat(metric(after, "dhis2sync_job_runs_total", "job", "DATA_SYNC", "status", "FAILED")).isEqualTo(2);
         assertThat(metric(after, "dhis2sync_job_duration_seconds_count", "job", "DATA_SYNC")).isEqualTo(2);
     }
 

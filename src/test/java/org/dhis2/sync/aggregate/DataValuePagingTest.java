@@ -74,6 +74,37 @@ class DataValuePagingTest {
                 .isEqualTo(Map.of());
     }
 
+    /** Three values of period 202401: de1 and de2 of data set dsA, de3 of data set dsB. */
+    private static DataValuePage samePeriodPage(java.util.Map<String, java.util.Set<String>> dataSetsOf) {
+        List<DataValue> values = new ArrayList<>();
+        for (String de : List.of("de1", "de2", "de3")) {
+            values.add(new DataValue(de, "202401", "ou", "coc", "aoc", "5", "admin", null, false, false, 0L));
+        }
+        return new DataValuePage(1, values, dataSetsOf);
+    }
+
+    @Test
+    void legacyConflictsNeverRejectMoreValuesThanCentralIgnored() {
+        // pre-2.38 (DefaultDataValueSetService of 2.36): {"object": period, "value": "... data set: dsA"}, no indexes
+        var expired = new ImportJudgement("WARNING", "", 1, 0, 2, 0, List.of(new ImportJudgement.Conflict("202401",
+                "Current date is past expiry days for period 202401 and data set: dsA", null, null, List.of())));
+        // without knowing which data set a value belongs to, the conflict fits 3 values where central ignored 2
+        assertThat(DataValueSync.rejectedValues(samePeriodPage(Map.of()), expired)).isNull();
+    }
+
+    @Test
+    void legacyConflictsAreTiedToTheValuesTheirMessageNames() {
+        var sets = Map.of("de1", java.util.Set.of("dsA"), "de2", java.util.Set.of("dsA"), "de3",
+                java.util.Set.of("dsB"));
+        var expired = new ImportJudgement("WARNING", "", 1, 0, 2, 0, List.of(new ImportJudgement.Conflict("202401",
+                "Current date is past expiry days for period 202401 and data set: dsA", null, null, List.of())));
+        assertThat(DataValueSync.rejectedValues(samePeriodPage(sets), expired)).containsOnlyKeys(0, 1);
+        var future = new ImportJudgement("WARNING", "", 2, 0, 1, 0, List.of(new ImportJudgement.Conflict("202401",
+                "Period: 202401 is after latest open future period: 202312 for data element: de2", null, null,
+                List.of())));
+        assertThat(DataValueSync.rejectedValues(samePeriodPage(sets), future)).containsOnlyKeys(1);
+    }
+
     @Test
     void windowStartsEarlierWhenTheLocalClockWentBack() {
         Instant mark = Instant.parse("2024-05-01T10:00:00Z");

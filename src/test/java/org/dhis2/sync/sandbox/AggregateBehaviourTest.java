@@ -73,6 +73,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-8")
     void valueConflictsAreDeduplicatedWithIndexesAndTheRestIsImported() {
         String ou = facilities.get(0);
         var answer = http.post("/api/dataValueSets", set(value(numericDe, "202401", ou, "abc"),
@@ -93,6 +94,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-7")
     void warningIs200BeforeAndFrom243ButTheVersionsWeEmulateAnswer409() throws IOException {
         for (int minor : new int[] {39, 40, 41, 42}) {
             instance.setVersion(Dhis2Version.of(minor));
@@ -104,17 +106,91 @@ class AggregateBehaviourTest {
     }
 
     @Test
-    void reimportingTheSameValueCountsAsUpdatedAndBumpsLastUpdated() {
+    @Contract({"AGG-1", "AGG-3", "AGG-4"})
+    void reimportingTheSameValueIsUpdatedUpTo240AndIgnoredFrom241() {
         String body = set(value(numericDe, "202401", facilities.get(0), "5"));
         assertThat(http.post("/api/dataValueSets", body).json().path("response").path("importCount")
                 .path("imported").asInt()).isEqualTo(1);
         Instant first = instance.aggregate().values().get(0).lastUpdated();
+        assertThat(first.getNano()).as("stored to the whole second").isZero();
         JsonNode again = http.post("/api/dataValueSets", body).json().path("response").path("importCount");
         assertThat(again.path("updated").asInt()).isEqualTo(1);
-        assertThat(instance.aggregate().values().get(0).lastUpdated()).isAfter(first);
+        assertThat(instance.aggregate().values().get(0).lastUpdated()).isAfterOrEqualTo(first);
+        instance.setVersion(Dhis2Version.of(41));
+        Instant second = instance.aggregate().values().get(0).lastUpdated();
+        JsonNode unchanged = http.post("/api/dataValueSets", body).json().path("response").path("importCount");
+        assertThat(unchanged.path("ignored").asInt()).isEqualTo(1);
+        assertThat(unchanged.path("updated").asInt()).isZero();
+        assertThat(instance.aggregate().values().get(0).lastUpdated()).isEqualTo(second);
     }
 
     @Test
+    @Contract("AGG-5")
+    void deletingAValueCentralNeverHadStoresADeletedMarkerCountedAsImported() {
+        String ou = facilities.get(0);
+        JsonNode counts = http.post("/api/dataValueSets", set(value(numericDe, "202405", ou, "8")
+                .replace("}", ",\"deleted\":true}"))).json().path("response").path("importCount");
+        assertThat(counts.path("imported").asInt()).isEqualTo(1);
+        assertThat(counts.path("ignored").asInt()).isZero();
+        assertThat(http.get(exportQuery()).json().path("dataValues")).isEmpty();
+        JsonNode withDeleted = http.get(exportQuery() + "&includeDeleted=true").json().path("dataValues");
+        assertThat(withDeleted).hasSize(1);
+        assertThat(withDeleted.get(0).path("deleted").asBoolean()).isTrue();
+        assertThat(withDeleted.get(0).path("value").asText()).isEqualTo("8");
+    }
+
+    @Test
+    @Contract({"AGG-1", "AGG-2"})
+    void anImportBecomesVisibleOnlyWhenItCommitsWithTheTimeItTookBefore() throws Exception {
+        instance.aggregate().setCommitDelay(java.time.Duration.ofMillis(400));
+        long before = instance.clock().millis();
+        Thread writer = new Thread(() -> http.post("/api/dataValueSets",
+                set(value(numericDe, "202406", facilities.get(0), "3"))));
+        writer.start();
+        Thread.sleep(150);
+        assertThat(instance.aggregate().values()).as("not committed yet").isEmpty();
+        writer.join(5_000);
+        long visible = instance.clock().millis();
+        AggregateStore.DataValue v = instance.aggregate().values().get(0);
+        assertThat(v.lastUpdated().getNano()).isZero();
+        assertThat(v.lastUpdated().toEpochMilli()).as("the time taken before the import, to the second")
+                .isLessThanOrEqualTo(visible - 400).isGreaterThan(before - 1000);
+    }
+
+    @Test
+    @Contract({"AGG-9", "AGG-10"})
+    void expiredPeriodConflictsHaveIndexesFrom237AndAreObjectValuePairsBefore() {
+        String ou = facilities.get(0);
+        String expiredDs = new AggregateMetadata(instance).approvalDataSet(numericDe);
+        instance.aggregate().expirePeriod(expiredDs, "202401");
+        String body = set(value(numericDe, "202401", ou, "1"), value(numericDe, "202401", facilities.get(1), "2"),
+                value(numericDe, "202402", ou, "3"));
+        JsonNode current = http.post("/api/dataValueSets", body).json().path("response");
+        assertThat(current.path("importCount").path("ignored").asInt()).isEqualTo(2);
+        JsonNode c = current.path("conflicts").get(0);
+        assertThat(c.path("errorCode").asText()).isEqualTo("E7640");
+        assertThat(c.path("object").asText()).isEqualTo("202401");
+        assertThat(c.path("value").asText()).contains(expiredDs);
+        assertThat(c.path("indexes").toString()).isEqualTo("[0,1]");
+
+        instance.setVersion(Dhis2Version.of(36));
+        var legacy = http.post("/api/dataValueSets", body);
+        assertThat(legacy.status()).as("plain summary, 200").isEqualTo(200);
+        JsonNode summary = legacy.json();
+        assertThat(summary.path("status").asText()).isEqualTo("WARNING");
+        assertThat(summary.path("importCount").path("ignored").asInt()).isEqualTo(2);
+        assertThat(summary.path("conflicts")).as("one conflict per (object, value)").hasSize(1);
+        JsonNode old = summary.path("conflicts").get(0);
+        assertThat(old.path("object").asText()).isEqualTo("202401");
+        assertThat(old.path("value").asText())
+                .isEqualTo("Current date is past expiry days for period 202401 and data set: " + expiredDs);
+        assertThat(old.has("indexes")).isFalse();
+        assertThat(old.has("errorCode")).isFalse();
+        assertThat(summary.has("rejectedIndexes")).isFalse();
+    }
+
+    @Test
+    @Contract("AGG-6")
     void emptyValueOrDeletedFlagSoftDeletesAndExportShowsItOnlyWithIncludeDeleted() {
         String ou = facilities.get(0);
         http.post("/api/dataValueSets", set(value(numericDe, "202401", ou, "5"), value(numericDe, "202402", ou, "6")));
@@ -131,6 +207,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-11")
     void lastUpdatedFilterIsInclusiveToTheMillisecond() {
         var changed = instance.aggregate().setValue(numericDe, "202401", facilities.get(0), coc(numericDe), DEFAULT, "9");
         String at = AggregateTimestamps.format(changed.lastUpdated().toEpochMilli());
@@ -157,6 +234,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-12")
     void gzipRequestBodyIsSniffedAndCompressedExportIsAnAttachment() {
         var answer = http.postGzip("/api/dataValueSets", set(value(numericDe, "202401", facilities.get(0), "3")));
         assertThat(answer.status()).isEqualTo(200);
@@ -238,6 +316,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-13")
     void limitAndPeriodSelectionRestrictTheExport() {
         for (String ou : facilities) {
             instance.aggregate().setValue(numericDe, "202401", ou, coc(numericDe), DEFAULT, "1");
@@ -254,6 +333,7 @@ class AggregateBehaviourTest {
     }
 
     @Test
+    @Contract("AGG-14")
     void completeRegistrationsExportEmptyAsBracesAndRoundTrip() {
         String query = "/api/completeDataSetRegistrations?dataSet=" + dataSet + "&period=202401&orgUnit=" + root
                 + "&children=true";

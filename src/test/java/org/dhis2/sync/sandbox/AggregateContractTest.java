@@ -148,6 +148,7 @@ class AggregateContractTest {
 
     @ParameterizedTest
     @ValueSource(ints = {39, 40, 41})
+    @Contract("AGG-7")
     void api37PathGetsThePlainPre38Summary(int minor) throws IOException {
         Dhis2Instance instance = start(minor);
         var answer = http.post("/api/37/dataValueSets", warningBody(instance, dataElementOfType(instance, "NUMBER")));

@@ -1,0 +1,1 @@
+delete from window_overlap_memory where sync_pair = ? and stage = ? and last_updated < ?
