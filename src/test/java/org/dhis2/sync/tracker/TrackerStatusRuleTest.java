@@ -44,6 +44,10 @@ class TrackerStatusRuleTest extends TrackerSyncTestBase {
         assertThat(sync.state(TrackerType.EVENT, event)).isEqualTo("WARNING");
         assertThat(sync.state(TrackerType.TRACKED_ENTITY, te)).isEqualTo("WARNING");
         assertThat(sync.conflicts(TrackerType.EVENT, event, warned.id())).isEqualTo(1);
+        // counted as settled (accepted), its warning recorded as a conflict
+        var outcome = warned.stageOutcomes().get(0);
+        assertThat(outcome.settled()).isEqualTo(outcome.sent()).isPositive();
+        assertThat(outcome.conflicts()).isEqualTo(1);
 
         long posts = pair.central().requests().count("POST", "/api/tracker");
         assertThat(run().status()).isEqualTo(JobRun.Status.SUCCESS);
