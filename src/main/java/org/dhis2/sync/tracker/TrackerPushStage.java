@@ -136,10 +136,11 @@ public final class TrackerPushStage {
         if (upper == null) {
             throw new IllegalStateException("the local DHIS2 did not report its serverDate");
         }
-        Instant lower = TrackerReadQuery.windowStart(books.watermark(mode.stage).orElse(null), windowOverlap,
-                skipChangedBefore);
+        Instant watermark = books.watermark(mode.stage).orElse(null);
+        Instant lower = TrackerReadQuery.windowStart(watermark, windowOverlap, skipChangedBefore);
         JobProgress.Process process = run.progress().startProcess(mode.description);
         TrackerPass pass = new TrackerPass(run, process, lower, upper, SkipSyncFields.none());
+        pass.previousWatermark = watermark;
         pass.localMinor = TrackerReadQuery.minorVersion(info.path("version").asText(null));
         pass.scopeParam = mode == Mode.EVENTS || !programs.isEmpty() ? "program" : "trackedEntityType";
         exchange.setVariable(TrackerPass.VARIABLE, pass);
@@ -461,7 +462,13 @@ public final class TrackerPushStage {
     public void readFailed(Exchange exchange) {
         TrackerPass pass = pass(exchange);
         String reason = caught(exchange);
-        pass.unsettledAt(pass.cursor);
+        // not before the previous watermark: the overlap before it is read again anyway, and a stage whose reads
+        // keep failing must not move its window back by one overlap per run
+        Instant at = pass.cursor;
+        if (at == null || (pass.previousWatermark != null && at.isBefore(pass.previousWatermark))) {
+            at = pass.previousWatermark;
+        }
+        pass.unsettledAt(at);
         pass.readFailed();
         pass.scopeDone = true;
         if (pass.stage != null) {

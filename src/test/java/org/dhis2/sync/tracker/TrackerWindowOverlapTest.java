@@ -95,6 +95,25 @@ class TrackerWindowOverlapTest {
         }
     }
 
+    @Test
+    void readsThatKeepFailingDoNotMoveTheWindowBack(@TempDir Path temp) throws Exception {
+        try (TrackerSyncFixture sync = TrackerSyncFixture.start(temp, 40, 41, GeneratorSpec.small(),
+                Map.of("sync.window.overlapSeconds", "60"))) {
+            assertThat(sync.run(TrackerSyncFixture.EVENTS_JOB).status()).isEqualTo(JobRun.Status.SUCCESS);
+            TrackerBookkeeping books = new TrackerBookkeeping(sync.engine.database().dataSource(), "default");
+            java.time.Instant watermark = books.watermark("events").orElseThrow();
+            sync.local().faults().on("GET", "/api/tracker/events").fromRequest(1)
+                    .fail(org.dhis2.sync.sandbox.Fault.status(500));
+            for (int i = 0; i < 2; i++) {
+                assertThat(sync.run(TrackerSyncFixture.EVENTS_JOB).status()).isEqualTo(JobRun.Status.FAILED);
+                assertThat(books.watermark("events")).contains(watermark);
+            }
+            sync.local().faults().clear();
+            assertThat(sync.run(TrackerSyncFixture.EVENTS_JOB).status()).isEqualTo(JobRun.Status.SUCCESS);
+            assertThat(books.watermark("events").orElseThrow()).isAfter(watermark);
+        }
+    }
+
     private static void assertArrived(TrackerSyncFixture sync, Kind kind, Set<String> written) {
         List<String> missing = written.stream().filter(uid -> sync.central().tracker().get(kind, uid).isEmpty())
                 .toList();
