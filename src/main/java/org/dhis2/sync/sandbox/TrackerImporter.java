@@ -45,12 +45,12 @@ final class TrackerImporter {
     private final Map<Kind, Set<String>> uids = new EnumMap<>(Kind.class);
     private final List<Error> errors = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
-    /** Tracked entities whose enrollments, events or relationships this import wrote (their updatedAt moves). */
-    private final Set<String> touchedTrackedEntities = new HashSet<>();
+    private final TrackedEntityBump bump;
 
     TrackerImporter(Dhis2Instance instance, SandboxRequest request) {
         this.instance = instance;
         this.refs = new TrackerRefs(instance.catalog());
+        this.bump = new TrackedEntityBump(instance.tracker());
         this.strategy = enumParam(request, "importStrategy", Strategy.class, Strategy.CREATE_AND_UPDATE);
         this.atomicAll = !"OBJECT".equalsIgnoreCase(request.param("atomicMode", "ALL"));
         this.reportMode = request.param("reportMode", "ERRORS").toUpperCase();
@@ -95,7 +95,7 @@ final class TrackerImporter {
                 sleep(commitDelay);
             }
             persistAll(stats, reports, stampedAt);
-            touchTrackedEntities();
+            bump.apply();
         }
         int ignored = 0;
         for (Kind k : ORDER) {
@@ -407,7 +407,7 @@ final class TrackerImporter {
                 if (invalid.get(kind).contains(o.uid())) {
                     continue;
                 }
-                noteTrackedEntities(kind, store.get(kind, o.uid()).map(Item::body).orElse(o.body()));
+                bump.note(kind, store.get(kind, o.uid()).map(Item::body).orElse(o.body()));
                 if (strategy == Strategy.DELETE) {
                     store.delete(kind, o.uid());
                     stats.get(kind)[2]++;
@@ -421,45 +421,6 @@ final class TrackerImporter {
                 }
                 reports.get(kind).add(SandboxJson.object().put("trackerType", kind.name()).put("uid", o.uid())
                         .put("index", o.index()).set("errorReports", SandboxJson.array()));
-            }
-        }
-    }
-
-    /**
-     * The tracked entities an enrollment, event or relationship belongs to: DHIS2's persisters collect them
-     * (EnrollmentPersister / EventPersister / RelationshipPersister.getUpdatedTrackedEntities, and the deletion
-     * service) and the bundle moves their lastUpdated after the commit (DefaultTrackerBundleService.postCommit).
-     */
-    private void noteTrackedEntities(Kind kind, ObjectNode body) {
-        switch (kind) {
-            case ENROLLMENT, EVENT -> {
-                String te = body.path("trackedEntity").asText(null);
-                if (te == null && body.hasNonNull("enrollment")) {
-                    te = instance.tracker().get(Kind.ENROLLMENT, body.path("enrollment").asText())
-                            .map(e -> e.text("trackedEntity")).orElse(null);
-                }
-                if (te != null) {
-                    touchedTrackedEntities.add(te);
-                }
-            }
-            case RELATIONSHIP -> {
-                for (String side : new String[] {"from", "to"}) {
-                    JsonNode te = body.path(side).path("trackedEntity");
-                    String uid = te.isObject() ? te.path("trackedEntity").asText(null) : te.asText(null);
-                    if (uid != null && !uid.isEmpty()) {
-                        touchedTrackedEntities.add(uid);
-                    }
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private void touchTrackedEntities() {
-        for (String te : touchedTrackedEntities) {
-            if (instance.tracker().get(Kind.TRACKED_ENTITY, te).map(i -> !i.deleted()).orElse(false)) {
-                instance.tracker().touch(Kind.TRACKED_ENTITY, te);
             }
         }
     }
