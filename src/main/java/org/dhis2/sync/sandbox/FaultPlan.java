@@ -19,6 +19,8 @@ public final class FaultPlan {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Set<String> rejectedUids = ConcurrentHashMap.newKeySet();
     private volatile Duration latency = Duration.ZERO;
+    private final Set<String> unconfirmedUids = ConcurrentHashMap.newKeySet();
+    private volatile Duration trackerCommitDelay = Duration.ZERO;
 
     /** Starts a rule for requests whose method matches ({@code *} = any) and whose path starts with the prefix. */
     public RuleBuilder on(String method, String pathPrefix) {
@@ -42,9 +44,33 @@ public final class FaultPlan {
         return rejectedUids;
     }
 
+    /**
+     * Objects (by UID) the tracker importer imports but leaves out of its report, so that the answer does not
+     * confirm them (as real 2.41 does for an existing relationship it ignores).
+     */
+    public Set<String> unconfirmedUids() {
+        return unconfirmedUids;
+    }
+
+    /**
+     * How long a tracker import takes between stamping its objects' updatedAt and committing them: until then the
+     * objects are invisible to exports, and then they appear with a time in the past, as DHIS2's importer stamps
+     * objects while converting them (TrackedEntityTrackerConverterService, "now") and commits the whole bundle at the
+     * end of its transaction (DefaultTrackerBundleService.commit).
+     */
+    public Duration trackerCommitDelay() {
+        return trackerCommitDelay;
+    }
+
+    public void setTrackerCommitDelay(Duration delay) {
+        this.trackerCommitDelay = delay;
+    }
+
     public void clear() {
         rules.clear();
         rejectedUids.clear();
+        unconfirmedUids.clear();
+        trackerCommitDelay = Duration.ZERO;
         latency = Duration.ZERO;
     }
 

@@ -160,6 +160,7 @@ final class TrackerExports {
             ArrayNode array = SandboxJson.array();
             for (Item e : enrollments) {
                 ObjectNode enrollment = e.toJson();
+                enrollment.set("attributes", programAttributes(te, e.text("program")));
                 ArrayNode events = SandboxJson.array();
                 store.children(Kind.EVENT, e.uid()).stream().filter(ev -> includeDeleted || !ev.deleted())
                         .forEach(ev -> events.add(ev.toJson()));
@@ -178,6 +179,23 @@ final class TrackerExports {
             node.set("programOwners", owners);
         }
         return node;
+    }
+
+    /**
+     * An enrollment's attributes: the tracked entity's values of the attributes of the enrollment's program, as
+     * DHIS2 exports them with the enrollment (EnrollmentAggregate, EnrollmentStore.getAttributes).
+     */
+    private ArrayNode programAttributes(Item te, String program) {
+        java.util.Set<String> ofProgram = new java.util.HashSet<>();
+        instance.catalog().get(TrackerRefs.PROGRAMS, program).ifPresent(p -> p.path("programTrackedEntityAttributes")
+                .forEach(l -> ofProgram.add(l.path("trackedEntityAttribute").path("id").asText())));
+        ArrayNode values = SandboxJson.array();
+        for (var v : te.body().path("attributes")) {
+            if (ofProgram.contains(v.path("attribute").asText())) {
+                values.add(v.deepCopy());
+            }
+        }
+        return values;
     }
 
     private ArrayNode relationships(String uid, boolean includeDeleted) {

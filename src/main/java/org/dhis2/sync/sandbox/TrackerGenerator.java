@@ -46,7 +46,9 @@ final class TrackerGenerator {
             String uid = Uids.generate(random);
             attributes.add(uid);
             ObjectNode a = named(uid, "TRK " + attributeNames[i]);
-            a.put("valueType", "TEXT");
+            // DHIS2 keeps the flag on the attribute itself (TrackedEntityAttribute.skipSynchronization, default
+            // false), not on the program's link to it: "Private note" stays local
+            a.put("valueType", "TEXT").put("skipSynchronization", i == 3);
             if (i == 2) { // the attribute with reserved values
                 a.put("generated", true).put("pattern", "RANDOM(#####)").put("unique", true);
             }
@@ -79,8 +81,7 @@ final class TrackerGenerator {
             stages.addObject().put("id", stage(catalog, random, program, "Follow-up", dataElements.subList(3, 6)));
             ArrayNode ptea = node.putArray("programTrackedEntityAttributes");
             for (int i = 0; i < attributes.size(); i++) {
-                ObjectNode entry = ptea.addObject().put("id", Uids.generate(random)).put("mandatory", i == 0)
-                        .put("skipSynchronization", i == 3); // "Private note" stays local
+                ObjectNode entry = ptea.addObject().put("id", Uids.generate(random)).put("mandatory", i == 0);
                 entry.putObject("trackedEntityAttribute").put("id", attributes.get(i));
                 entry.putObject("program").put("id", program);
             }

@@ -30,6 +30,9 @@ final class TrackerImporter {
     private record Error(String code, String message, Kind kind, String uid, List<String> args) {
     }
 
+    private record Warning(String code, String message, Kind kind, String uid) {
+    }
+
     private static final Kind[] ORDER = {Kind.TRACKED_ENTITY, Kind.ENROLLMENT, Kind.EVENT, Kind.RELATIONSHIP};
 
     private final Dhis2Instance instance;
@@ -41,10 +44,13 @@ final class TrackerImporter {
     private final Map<Kind, Set<String>> invalid = new EnumMap<>(Kind.class);
     private final Map<Kind, Set<String>> uids = new EnumMap<>(Kind.class);
     private final List<Error> errors = new ArrayList<>();
+    private final List<Warning> warnings = new ArrayList<>();
+    private final TrackedEntityBump bump;
 
     TrackerImporter(Dhis2Instance instance, SandboxRequest request) {
         this.instance = instance;
         this.refs = new TrackerRefs(instance.catalog());
+        this.bump = new TrackedEntityBump(instance.tracker());
         this.strategy = enumParam(request, "importStrategy", Strategy.class, Strategy.CREATE_AND_UPDATE);
         this.atomicAll = !"OBJECT".equalsIgnoreCase(request.param("atomicMode", "ALL"));
         this.reportMode = request.param("reportMode", "ERRORS").toUpperCase();
@@ -58,6 +64,8 @@ final class TrackerImporter {
     /** Imports the body and returns the ImportReport (without HTTP envelope; the caller sets 409 on ERROR). */
     ObjectNode run(InputStream body) {
         long start = System.nanoTime();
+        java.time.Duration commitDelay = instance.faults().trackerCommitDelay();
+        java.time.Instant stampedAt = commitDelay.isZero() ? null : instance.clock().tick();
         TrackerJsonReader.read(body, Set.of("trackedEntities", "enrollments", "events", "relationships"),
                 (collection, object) -> {
                     if (collection != null) {
@@ -83,7 +91,11 @@ final class TrackerImporter {
             total += payload.get(k).size();
         }
         if (persist) {
-            persistAll(stats, reports);
+            if (stampedAt != null) {
+                sleep(commitDelay);
+            }
+            persistAll(stats, reports, stampedAt);
+            bump.apply();
         }
         int ignored = 0;
         for (Kind k : ORDER) {
@@ -283,6 +295,7 @@ final class TrackerImporter {
                         .ifPresent(te -> o.body().put("trackedEntity", te));
             }
         }
+        checkAssignedUser(o, stage);
         for (JsonNode dv : o.body().path("dataValues")) {
             String de = dv.path("dataElement").asText("");
             if (!known(TrackerRefs.DATA_ELEMENTS, de)) {
@@ -313,6 +326,35 @@ final class TrackerImporter {
                 error(o, "E4012", "Could not find `{0}`: `{1}`, linked to relationship.", kind.idField(), uid);
             }
         }
+    }
+
+    /**
+     * An assigned user must be a known user (E1118, error); assigning one in a stage that does not enable user
+     * assignment is only a warning (E1120): AssignedUserValidator (2.40+) / AssignedUserValidationHook (2.39).
+     */
+    private void checkAssignedUser(Obj o, String stage) {
+        JsonNode user = o.body().path("assignedUser");
+        if (!user.isObject() || user.isEmpty()) {
+            return;
+        }
+        String username = user.path("username").asText(null);
+        if (username == null || !knownUser(username)) {
+            error(o, "E1118", "Assigned user `{0}` is not valid.", user.toString());
+        }
+        boolean enabled = stage != null && instance.catalog().get(TrackerRefs.PROGRAM_STAGES, stage)
+                .map(s -> s.path("enableUserAssignment").asBoolean(false)).orElse(false);
+        if (!enabled) {
+            warnings.add(new Warning("E1120", "ProgramStage `" + stage + "` does not allow user assignment",
+                    o.kind(), o.uid()));
+        }
+    }
+
+    private boolean knownUser(String username) {
+        if (username.equals(instance.username())) {
+            return true;
+        }
+        return instance.catalog().list("users").stream().anyMatch(u -> username.equals(u.path("username").asText())
+                || username.equals(u.path("userCredentials").path("username").asText()));
     }
 
     private void checkAttributes(Obj o) {
@@ -354,7 +396,7 @@ final class TrackerImporter {
 
     // ---------------------------------------------------------------- persistence
 
-    private void persistAll(Map<Kind, int[]> stats, Map<Kind, ArrayNode> reports) {
+    private void persistAll(Map<Kind, int[]> stats, Map<Kind, ArrayNode> reports, java.time.Instant stampedAt) {
         TrackerStore store = instance.tracker();
         Kind[] order = ORDER;
         if (strategy == Strategy.DELETE) {
@@ -365,12 +407,13 @@ final class TrackerImporter {
                 if (invalid.get(kind).contains(o.uid())) {
                     continue;
                 }
+                bump.note(kind, store.get(kind, o.uid()).map(Item::body).orElse(o.body()));
                 if (strategy == Strategy.DELETE) {
                     store.delete(kind, o.uid());
                     stats.get(kind)[2]++;
                 } else {
                     Item existing = store.get(kind, o.uid()).orElse(null);
-                    store.put(kind, o.uid(), merged(o, existing));
+                    store.put(kind, o.uid(), merged(o, existing), stampedAt);
                     if (kind == Kind.ENROLLMENT && o.body().path("attributes").size() > 0) {
                         mergeEnrollmentAttributes(o);
                     }
@@ -379,6 +422,14 @@ final class TrackerImporter {
                 reports.get(kind).add(SandboxJson.object().put("trackerType", kind.name()).put("uid", o.uid())
                         .put("index", o.index()).set("errorReports", SandboxJson.array()));
             }
+        }
+    }
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -460,8 +511,13 @@ final class TrackerImporter {
                 e.args().forEach(args::add);
             }
         }
+        // warnings travel only with reportMode WARNINGS or FULL (DefaultTrackerImportService.buildImportReport)
+        ArrayNode warningReports = validation.putArray("warningReports");
         if (!"ERRORS".equals(reportMode)) {
-            validation.putArray("warningReports");
+            for (Warning w : warnings) {
+                warningReports.addObject().put("message", w.message()).put("warningCode", w.code())
+                        .put("trackerType", w.kind().name()).put("uid", w.uid());
+            }
         }
         int[] sum = new int[4];
         for (int[] s : stats.values()) {
@@ -477,7 +533,13 @@ final class TrackerImporter {
                 int[] s = stats.get(k);
                 ObjectNode type = map.putObject(k.name()).put("trackerType", k.name());
                 type.set("stats", stats(s[0], s[1], s[2], s[3], s[0] + s[1] + s[2] + s[3]));
-                type.set("objectReports", reports.get(k));
+                ArrayNode objectReports = SandboxJson.array();
+                reports.get(k).forEach(r -> {
+                    if (!instance.faults().unconfirmedUids().contains(r.path("uid").asText())) {
+                        objectReports.add(r);
+                    }
+                });
+                type.set("objectReports", objectReports);
             }
         }
         if (!version.atLeast(41) && "FULL".equals(reportMode)) {

@@ -29,12 +29,12 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
         }
         List<String> orgUnits = new java.util.ArrayList<>(r.params("orgUnit"));
         orgUnits.addAll(r.params("orgUnits"));
-        String mode = r.param("orgUnitMode").orElse(r.param("ouMode").orElse(null));
         Set<String> uids = new HashSet<>();
         String single = kind == Kind.EVENT ? "event" : "trackedEntity";
         uids.addAll(r.params(single));
         uids.addAll(r.params(single + "s"));
         Dhis2Version v = instance.version();
+        String mode = orgUnitMode(kind, r, v, orgUnits, uids);
         // skipPaging exists up to 2.41; paging=false from 2.41 on
         boolean paging = !(v.minor() <= 41 && r.flag("skipPaging", false))
                 && !(v.atLeast(41) && !r.flag("paging", true));
@@ -42,6 +42,49 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
                 r.param("programStage").orElse(null), r.param("trackedEntityType").orElse(null),
                 kind == Kind.EVENT ? r.param("trackedEntity").orElse(null) : null, orgUnits, mode, uids,
                 descending(r.param("order").orElse(null)), page(r), pageSize(r), paging, r.flag("totalPages", false));
+    }
+
+    /**
+     * The org unit mode of a new-API export, read under the parameter name(s) of the version, with the version's
+     * checks. 2.39/2.40 read {@code ouMode} only, and a tracked entity query without org unit, tracked entity UIDs
+     * or a mode that needs none (ALL, ACCESSIBLE, CAPTURE) is a 409 "At least one organisation unit must be
+     * specified" (DefaultTrackedEntityInstanceService.validate; test getTrackedEntitiesNeedsAtLeastOneOrgUnit).
+     * 2.41 reads both names (400 when both are given), 2.42 {@code orgUnitMode} only; from 2.41 no mode means
+     * ACCESSIBLE without org units and SELECTED with them, and a mode that needs org units without any, or one that
+     * needs none with some, is a 400 (RequestParamsValidator.validateOrgUnitMode).
+     */
+    private static String orgUnitMode(Kind kind, SandboxRequest r, Dhis2Version v, List<String> orgUnits,
+                                      Set<String> uids) {
+        String ouMode = r.param("ouMode").map(String::toUpperCase).orElse(null);
+        String orgUnitMode = r.param("orgUnitMode").map(String::toUpperCase).orElse(null);
+        if (!v.atLeast(41)) {
+            boolean needsNone = ouMode != null && Set.of("ALL", "ACCESSIBLE", "CAPTURE").contains(ouMode);
+            if (kind == Kind.TRACKED_ENTITY && orgUnits.isEmpty() && uids.isEmpty() && !needsNone) {
+                throw Dhis2Exception.conflict("At least one organisation unit must be specified", null);
+            }
+            return ouMode;
+        }
+        if (v.minor() == 41 && ouMode != null && orgUnitMode != null) {
+            throw Dhis2Exception.badRequest("Only one parameter of 'ouMode' and 'orgUnitMode' must be specified. "
+                    + "Prefer 'orgUnitMode' as 'ouMode' will be removed.");
+        }
+        String mode = v.minor() == 41 && orgUnitMode == null ? ouMode : orgUnitMode;
+        if (mode == null) {
+            return orgUnits.isEmpty() ? "ACCESSIBLE" : "SELECTED";
+        }
+        if (Set.of("ALL", "ACCESSIBLE", "CAPTURE").contains(mode) && !orgUnits.isEmpty()) {
+            throw Dhis2Exception.badRequest("orgUnitMode " + mode + " cannot be used with orgUnits. "
+                    + "Please remove the orgUnit parameter and try again.");
+        }
+        if (Set.of("SELECTED", "CHILDREN", "DESCENDANTS").contains(mode) && orgUnits.isEmpty()
+                && (kind == Kind.EVENT || uids.isEmpty())) {
+            throw Dhis2Exception.badRequest(kind == Kind.EVENT
+                    ? "At least one org unit is required for orgUnitMode: " + mode
+                            + ". Please add one org unit or use a different orgUnitMode."
+                    : "At least one org unit or tracked entity is required for orgUnitMode: " + mode
+                            + ". Please add one of the two or use a different orgUnitMode.");
+        }
+        return mode;
     }
 
     /** Parameters of the old {@code /api/events} and {@code /api/trackedEntityInstances}. */

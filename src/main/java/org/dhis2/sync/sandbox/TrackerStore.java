@@ -104,6 +104,14 @@ public final class TrackerStore {
 
     /** Creates or replaces an object (undeleting it); returns the stored item. */
     public Item put(Kind kind, String uid, ObjectNode body) {
+        return put(kind, uid, body, null);
+    }
+
+    /**
+     * As {@link #put(Kind, String, ObjectNode)}, stamped {@code updatedAt} (null: now): an import that took its
+     * time before committing.
+     */
+    public Item put(Kind kind, String uid, ObjectNode body, Instant updatedAt) {
         ObjectNode copy = body.deepCopy();
         for (String f : List.of(kind.idField(), "createdAt", "updatedAt", "deleted", "enrollments", "events",
                 "relationships", "programOwners")) {
@@ -112,7 +120,7 @@ public final class TrackerStore {
         lock.writeLock().lock();
         try {
             Item old = items.get(kind).get(uid);
-            Instant now = instance.clock().tick();
+            Instant now = updatedAt != null ? updatedAt : instance.clock().tick();
             Item item = new Item(kind, uid, copy, old == null ? now : old.createdAt(), now, false);
             store(old, item);
             return item;

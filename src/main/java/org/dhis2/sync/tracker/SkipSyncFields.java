@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the local instance flags {@code skipSynchronization}: tracked entity attributes (on the attribute or on the
- * program's attribute link) and program stage data elements. {@link #strip} removes those values from a tracked
- * entity, enrollment or event (and everything nested in it) before it is sent.
+ * What the local instance flags {@code skipSynchronization}: tracked entity attributes (DHIS2 keeps the flag on
+ * the TrackedEntityAttribute, read from {@code /api/trackedEntityAttributes}; the program's attribute link has no
+ * such property) and program stage data elements (on the stage's programStageDataElements). {@link #strip} removes
+ * those values from a tracked entity, enrollment or event and from every object nested in it, at any depth
+ * (enrollments, events, a tracked entity nested in a relationship).
  */
 public final class SkipSyncFields {
 
@@ -23,27 +25,27 @@ public final class SkipSyncFields {
         return new SkipSyncFields();
     }
 
-    /** Reads {@code /api/programs} and {@code /api/programStages} lists (and optionally trackedEntityAttributes). */
+    /** Reads the program stages nested in an {@code /api/programs} list. */
     public void addPrograms(JsonNode programList) {
         for (JsonNode program : programList.path("programs")) {
-            for (JsonNode ptea : program.path("programTrackedEntityAttributes")) {
-                if (ptea.path("skipSynchronization").asBoolean(false)) {
-                    attributes.add(ptea.path("trackedEntityAttribute").path("id").asText());
-                }
-            }
             for (JsonNode stage : program.path("programStages")) {
                 addStage(stage);
             }
         }
     }
 
+    /** Reads an {@code /api/programStages} list. */
     public void addProgramStages(JsonNode stageList) {
         for (JsonNode stage : stageList.path("programStages")) {
             addStage(stage);
         }
     }
 
+    /** Reads an {@code /api/trackedEntityAttributes?fields=id,skipSynchronization} list. */
     public void addAttributes(JsonNode attributeList) {
+        if (!attributeList.path("trackedEntityAttributes").isArray()) {
+            throw new IllegalStateException("the local DHIS2 sent no trackedEntityAttributes list");
+        }
         for (JsonNode a : attributeList.path("trackedEntityAttributes")) {
             if (a.path("skipSynchronization").asBoolean(false)) {
                 attributes.add(a.path("id").asText());
@@ -68,17 +70,22 @@ public final class SkipSyncFields {
         return attributes.isEmpty() && dataElementsByStage.isEmpty();
     }
 
-    /** Removes skip-sync attribute and data values from the object and its nested enrollments and events. */
+    /** Removes skip-sync attribute and data values from the object and from everything nested in it. */
     public void strip(ObjectNode object) {
         remove(object.path("attributes"), "attribute", attributes);
         Set<String> des = dataElementsByStage.get(object.path("programStage").asText(""));
         if (des != null) {
             remove(object.path("dataValues"), "dataElement", des);
         }
-        for (String nested : new String[] {"enrollments", "events"}) {
-            for (JsonNode child : object.path(nested)) {
-                if (child instanceof ObjectNode o) {
-                    strip(o);
+        for (Iterator<JsonNode> it = object.elements(); it.hasNext(); ) {
+            JsonNode child = it.next();
+            if (child instanceof ObjectNode o) {
+                strip(o);
+            } else if (child instanceof ArrayNode array) {
+                for (JsonNode element : array) {
+                    if (element instanceof ObjectNode o) {
+                        strip(o);
+                    }
                 }
             }
         }

@@ -69,6 +69,10 @@ public final class TrackerPass {
     final List<JobProgress.Stage> readStages = new ArrayList<>();
     /** program (configured programs) or trackedEntityType (tracker, discovered) or program (events). */
     String scopeParam;
+    /** The local DHIS2's minor version (41 for 2.41.8.2; -1 unknown): the export's scope parameter depends on it. */
+    int localMinor = -1;
+    /** Where the previous run left the window (null: never ran); this window starts an overlap before it. */
+    Instant previousWatermark;
 
     int scopeIndex = -1;
     boolean scopeDone = true;

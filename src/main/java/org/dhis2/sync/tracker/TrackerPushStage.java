@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -84,8 +82,6 @@ public final class TrackerPushStage {
     public static final String PAGE = "trackerPage";
     private static final Logger LOG = LoggerFactory.getLogger(TrackerPushStage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
-            .withZone(ZoneOffset.UTC);
 
     private final Mode mode;
     private final TrackerBookkeeping books;
@@ -93,31 +89,34 @@ public final class TrackerPushStage {
     private final int parallelism;
     private final List<String> programs;
     private final Instant skipChangedBefore;
+    private final Duration windowOverlap;
 
     /**
-     * @param parallelism pages sent at once (the size of a batch)
-     * @param programs    configured programs; empty = discovered (event programs, or tracked entity types)
+     * @param parallelism   pages sent at once (the size of a batch)
+     * @param programs      configured programs; empty = discovered (event programs, or tracked entity types)
+     * @param windowOverlap how far a window reaches back before the watermark (sync.window.overlapSeconds)
      */
     public TrackerPushStage(Mode mode, TrackerBookkeeping books, int pageSize, int parallelism,
-                            List<String> programs, Instant skipChangedBefore) {
+                            List<String> programs, Instant skipChangedBefore, Duration windowOverlap) {
         this.mode = mode;
         this.books = books;
         this.pageSize = pageSize;
         this.parallelism = parallelism;
         this.programs = List.copyOf(programs);
         this.skipChangedBefore = skipChangedBefore;
+        this.windowOverlap = windowOverlap;
     }
 
     public static TrackerPushStage events(DataSource dataSource, SyncSettings settings) {
         return new TrackerPushStage(Mode.EVENTS, new TrackerBookkeeping(dataSource, "default"),
                 settings.eventsPageSize(), settings.eventsParallelism(), settings.eventsPrograms(),
-                settings.skipChangedBefore().orElse(null));
+                settings.skipChangedBefore().orElse(null), settings.windowOverlap());
     }
 
     public static TrackerPushStage trackedEntities(DataSource dataSource, SyncSettings settings) {
         return new TrackerPushStage(Mode.TRACKED_ENTITIES, new TrackerBookkeeping(dataSource, "default"),
                 settings.trackerPageSize(), settings.trackerParallelism(), settings.trackerPrograms(),
-                settings.skipChangedBefore().orElse(null));
+                settings.skipChangedBefore().orElse(null), settings.windowOverlap());
     }
 
     public TrackerBookkeeping bookkeeping() {
@@ -126,7 +125,10 @@ public final class TrackerPushStage {
 
     // ---------------------------------------------------------------- window and scopes
 
-    /** After GET /api/system/info of the local instance: the window [watermark, serverDate], the progress process. */
+    /**
+     * After GET /api/system/info of the local instance: the window [watermark - overlap, serverDate], the local
+     * version (the export's scope parameter), the progress process.
+     */
     public void openWindow(Exchange exchange) throws Exception {
         JobRun run = JobCoordinator.currentRun(exchange, "stage." + mode.stage);
         JsonNode info = JSON.readTree(exchange.getMessage().getBody(String.class));
@@ -134,12 +136,12 @@ public final class TrackerPushStage {
         if (upper == null) {
             throw new IllegalStateException("the local DHIS2 did not report its serverDate");
         }
-        Instant lower = books.watermark(mode.stage).orElse(null);
-        if (skipChangedBefore != null && (lower == null || lower.isBefore(skipChangedBefore))) {
-            lower = skipChangedBefore;
-        }
+        Instant watermark = books.watermark(mode.stage).orElse(null);
+        Instant lower = TrackerReadQuery.windowStart(watermark, windowOverlap, skipChangedBefore);
         JobProgress.Process process = run.progress().startProcess(mode.description);
         TrackerPass pass = new TrackerPass(run, process, lower, upper, SkipSyncFields.none());
+        pass.previousWatermark = watermark;
+        pass.localMinor = TrackerReadQuery.minorVersion(info.path("version").asText(null));
         pass.scopeParam = mode == Mode.EVENTS || !programs.isEmpty() ? "program" : "trackedEntityType";
         exchange.setVariable(TrackerPass.VARIABLE, pass);
         LOG.info("{}: window {} .. {} (local server clock)", mode.stage, lower == null ? "beginning" : lower, upper);
@@ -174,6 +176,12 @@ public final class TrackerPushStage {
     /** After GET /api/programStages of the local instance: skip-sync data elements per stage. */
     public void readProgramStages(Exchange exchange) throws Exception {
         pass(exchange).skipSync.addProgramStages(JSON.readTree(exchange.getMessage().getBody(String.class)));
+        clearForCall(exchange);
+    }
+
+    /** After GET /api/trackedEntityAttributes of the local instance (tracker stage): skip-sync attributes. */
+    public void readAttributes(Exchange exchange) throws Exception {
+        pass(exchange).skipSync.addAttributes(JSON.readTree(exchange.getMessage().getBody(String.class)));
         clearForCall(exchange);
     }
 
@@ -218,16 +226,7 @@ public final class TrackerPushStage {
     public void prepareRead(Exchange exchange) {
         TrackerPass pass = pass(exchange);
         clearForCall(exchange);
-        StringBuilder q = new StringBuilder();
-        q.append(pass.scopeParam).append('=').append(pass.scopes.get(pass.scopeIndex));
-        if (pass.cursor != null) {
-            q.append("&updatedAfter=").append(enc(QUERY_TIME.format(pass.cursor)));
-        }
-        q.append("&updatedBefore=").append(enc(QUERY_TIME.format(pass.upper)));
-        q.append("&includeDeleted=true&order=").append(enc("updatedAt:asc"));
-        q.append("&page=1&pageSize=").append(pass.requestSize);
-        q.append("&fields=").append(enc(mode.fields));
-        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, q.toString());
+        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, TrackerReadQuery.page(pass, mode.fields));
     }
 
     /**
@@ -427,7 +426,8 @@ public final class TrackerPushStage {
                 }
             }
             ImportReportJudge.Verdict own = verdict(page, u.self());
-            aggregated = SyncState.worst(aggregated, own.state());
+            // central did not confirm the object itself: it stays unsettled (sent again), whatever its children got
+            aggregated = own.state().settled() ? SyncState.worst(aggregated, own.state()) : own.state();
             String error = own.conflicts().isEmpty() ? (aggregated == SyncState.SYNCED ? null
                     : aggregated.settled() ? "a nested object was rejected" : "not confirmed by central")
                     : own.conflicts().get(0).value();
@@ -462,7 +462,13 @@ public final class TrackerPushStage {
     public void readFailed(Exchange exchange) {
         TrackerPass pass = pass(exchange);
         String reason = caught(exchange);
-        pass.unsettledAt(pass.cursor);
+        // not before the previous watermark: the overlap before it is read again anyway, and a stage whose reads
+        // keep failing must not move its window back by one overlap per run
+        Instant at = pass.cursor;
+        if (at == null || (pass.previousWatermark != null && at.isBefore(pass.previousWatermark))) {
+            at = pass.previousWatermark;
+        }
+        pass.unsettledAt(at);
         pass.readFailed();
         pass.scopeDone = true;
         if (pass.stage != null) {
@@ -515,14 +521,14 @@ public final class TrackerPushStage {
         if (!pass.unsettledFromStart) {
             books.advanceWatermark(mode.stage, next);
         }
-        String summary = pass.sent + " " + mode.noun + " sent: " + pass.synced + " synced, " + pass.errors
-                + " rejected, " + pass.warnings + " with warnings, " + pass.unsettled + " not confirmed";
-        if (pass.errors > 0 || pass.warnings > 0) {
-            pass.run.recordFailure(pass.errors + pass.warnings + " " + mode.noun
-                    + " rejected by central (conflicts in import_conflict)");
+        String summary = pass.sent + " " + mode.noun + " sent: " + pass.synced + " synced, " + pass.warnings
+                + " accepted with warnings, " + pass.errors + " rejected, " + pass.unsettled + " did not arrive";
+        // the status rule: accepted (warnings included) is success; rejected or not arrived fails the job
+        if (pass.errors > 0) {
+            pass.run.recordFailure(pass.errors + " " + mode.noun + " rejected by central (conflicts recorded)");
         }
         if (pass.unsettled > 0 || pass.unsettledFromStart) {
-            pass.run.recordFailure(pass.unsettled + " " + mode.noun + " did not reach central");
+            pass.run.recordFailure(pass.unsettled + " " + mode.noun + " did not arrive (sent again next run)");
             pass.process.fail(summary);
         } else if (pass.run.failures().isEmpty()) {
             pass.process.complete(summary);
@@ -743,10 +749,6 @@ public final class TrackerPushStage {
                 return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
             }
         }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static String abbreviate(String s) {

@@ -248,8 +248,10 @@ class TrackerApiTest {
         assertThat(a.tracker().count(Kind.RELATIONSHIP, true)).isPositive();
         var tracker = a.catalog().list(TrackerRefs.PROGRAMS).stream()
                 .filter(p -> "WITH_REGISTRATION".equals(p.path("programType").asText())).findFirst().orElseThrow();
-        assertThat(tracker.path("programTrackedEntityAttributes").findValuesAsText("skipSynchronization"))
-                .contains("true", "false");
+        // the flag is on the attribute (TRK-1), the program's link to it has none
+        assertThat(tracker.path("programTrackedEntityAttributes").findValues("skipSynchronization")).isEmpty();
+        assertThat(a.catalog().list(TrackerRefs.ATTRIBUTES).stream()
+                .map(x -> x.path("skipSynchronization").asText()).toList()).contains("true", "false");
         assertThat(a.catalog().list(TrackerRefs.ATTRIBUTES).stream()
                 .filter(x -> x.path("generated").asBoolean()).findFirst().orElseThrow().path("pattern").asText())
                 .isEqualTo("RANDOM(#####)");
