@@ -126,6 +126,8 @@ public final class Dhis2Sync {
 
     /** Blocks until Ctrl-C / SIGTERM, then stops the engine (Camel first, then the database). */
     static void awaitShutdown(AutoCloseable... closeables) {
+        // the embedded PostgreSQL waits for this hook to close the engine, so runs settle their pages in flight
+        org.dhis2.sync.db.BookkeepingDatabase.ownerStopsOnExit();
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             for (AutoCloseable c : closeables) {

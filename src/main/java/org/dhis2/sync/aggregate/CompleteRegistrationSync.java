@@ -60,7 +60,7 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
     }
 
     /** Reads the export and keeps the registrations whose fingerprint central has not seen; returns the pages. */
-    public List<RegistrationPage> changes(Exchange exchange) throws Exception {
+    public java.util.Iterator<RegistrationPage> changes(Exchange exchange) throws Exception {
         StageTally t = tally(exchange);
         JobProgress.Stage counting = t.process.startStage("Counting complete data sets", 0,
                 JobProgress.FailurePolicy.FAIL);
@@ -98,7 +98,7 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
                 + "/api/completeDataSetRegistrations" + (deleted.isEmpty() ? "" : "\n" + deleted.size()
                 + " registrations deleted on local to delete on central (importStrategy=DELETE)"), of,
                 JobProgress.FailurePolicy.SKIP_ITEM);
-        return pages;
+        return untilStopped(t, pages.iterator());
     }
 
     /**

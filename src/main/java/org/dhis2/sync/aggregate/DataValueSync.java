@@ -88,7 +88,7 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     }
 
     /** The export answer, split into pages while it streams in. */
-    public DataValueExportReader pages(Exchange exchange) throws Exception {
+    public java.util.Iterator<DataValuePage> pages(Exchange exchange) throws Exception {
         StageTally t = tally(exchange);
         t.pagesStage = t.process.startStage("DataValues changed since " + t.serverNow.format(t.from)
                 + " to synchronize. Remote server URL for DataValues POST sync: " + centralUrl
@@ -97,7 +97,8 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
         @SuppressWarnings("unchecked")
         Map<String, java.util.Set<String>> dataSetsOf = exchange.getVariable(AggregateScope.DATA_SETS_OF_ELEMENTS,
                 Map.class);
-        return new DataValueExportReader(in, pageSize, v -> send(t, v), dataSetsOf == null ? Map.of() : dataSetsOf);
+        return untilStopped(t, new DataValueExportReader(in, pageSize, v -> send(t, v),
+                dataSetsOf == null ? Map.of() : dataSetsOf));
     }
 
     /** False for a value already judged (open conflict for this very change) or sent unchanged in the overlap. */
@@ -187,8 +188,12 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
         }
         Instant mark = nextWatermark(t.serverNow.instant(), t.unsettledPages.isEmpty() ? Long.MAX_VALUE
                 : t.oldestUnsettled);
-        bookkeeping.setWatermark(STAGE, mark);
-        memory.prune(STAGE, mark.minus(overlap));
+        if (t.stopped) {
+            mark = t.from; // the export is not in time order: what was not read may be older than anything sent
+        } else {
+            bookkeeping.setWatermark(STAGE, mark);
+            memory.prune(STAGE, mark.minus(overlap));
+        }
         String counts = counts(t, "data values") + (t.skipped == 0 ? ""
                 : "; " + t.skipped + " unchanged rejected values not re-sent") + (t.unchangedInOverlap == 0 ? ""
                 : "; " + t.unchangedInOverlap + " values read again in the window overlap, unchanged, not re-sent");

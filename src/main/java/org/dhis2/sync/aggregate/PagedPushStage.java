@@ -228,6 +228,12 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      * @param singular the object noun, singular ("data value"); plural adds "s"
      */
     protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
+        if (t.stopped) {
+            String reason = name + " stopped by the engine's shutdown after " + t.pages + " pages; the rest is "
+                    + "sent next run. " + counts;
+            fail(t, reason);
+            return reason;
+        }
         if (t.unsettledPages.isEmpty() && t.conflicts == 0) {
             succeed(t, counts, success);
             return t.process.getSummary();
@@ -245,6 +251,28 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         String reason = failurePrefix + String.join("; ", parts);
         fail(t, reason);
         return reason;
+    }
+
+    /**
+     * The pages, until the engine shuts down: then no new page is taken (the ones in flight still settle) and the
+     * stage records that the rest waits for the next run.
+     */
+    protected <X> java.util.Iterator<X> untilStopped(StageTally t, java.util.Iterator<X> pages) {
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                if (t.run.stopRequested()) {
+                    t.stopped = true;
+                    return false;
+                }
+                return pages.hasNext();
+            }
+
+            @Override
+            public X next() {
+                return pages.next();
+            }
+        };
     }
 
     static String noun(String singular, long n) {

@@ -37,6 +37,8 @@ public final class StageTally {
     long rememberFrom = Long.MAX_VALUE;
     /** Items read again in the overlap, unchanged since they were sent, so not sent again. */
     long unchangedInOverlap;
+    /** The engine shut down before every page was taken. */
+    boolean stopped;
     final List<Integer> unsettledPages = new ArrayList<>();
     final List<String> unsettledReasons = new ArrayList<>();
 

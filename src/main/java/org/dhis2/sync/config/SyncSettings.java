@@ -37,6 +37,7 @@ public final class SyncSettings {
     private final List<String> trackerPrograms;
     private final Optional<Instant> skipChangedBefore;
     private final java.time.Duration windowOverlap;
+    private final java.time.Duration shutdownTimeout;
     private final int retryAttempts;
     private final long retryDelayMillis;
     private final int maxRetryAfterSeconds;
@@ -73,6 +74,7 @@ public final class SyncSettings {
         this.trackerPrograms = c.uids("sync.tracker.programs");
         this.skipChangedBefore = c.instant("sync.skipChangedBefore");
         this.windowOverlap = java.time.Duration.ofSeconds(c.integer("sync.window.overlapSeconds", 0, 3600));
+        this.shutdownTimeout = java.time.Duration.ofSeconds(c.integer("sync.shutdown.timeoutSeconds", 0, 600));
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
         this.maxRetryAfterSeconds = c.integer("sync.retry.maxRetryAfterSeconds", 0, 3600);
@@ -160,6 +162,11 @@ public final class SyncSettings {
 
     public Optional<Instant> skipChangedBefore() {
         return skipChangedBefore;
+    }
+
+    /** How long a shutdown waits for running jobs to settle their pages in flight (sync.shutdown.timeoutSeconds). */
+    public java.time.Duration shutdownTimeout() {
+        return shutdownTimeout;
     }
 
     /** How far each stage's window reaches back before the previous window's end (sync.window.overlapSeconds). */

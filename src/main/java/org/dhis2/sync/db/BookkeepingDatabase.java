@@ -21,11 +21,11 @@ public final class BookkeepingDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BookkeepingDatabase.class);
 
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServer embedded;
     private final EmbeddedDataDirectoryLock lock;
     private final HikariDataSource dataSource;
 
-    private BookkeepingDatabase(EmbeddedPostgres embedded, EmbeddedDataDirectoryLock lock,
+    private BookkeepingDatabase(EmbeddedServer embedded, EmbeddedDataDirectoryLock lock,
                                 HikariDataSource dataSource) {
         this.embedded = embedded;
         this.lock = lock;
@@ -34,7 +34,7 @@ public final class BookkeepingDatabase implements AutoCloseable {
 
     /** Opens (and for the embedded database, starts) the store; fails with a one-line reason. */
     public static BookkeepingDatabase open(SyncSettings settings) {
-        EmbeddedPostgres embedded = null;
+        EmbeddedServer embedded = null;
         EmbeddedDataDirectoryLock lock = null;
         String url = settings.dbUrl();
         String username = settings.dbUsername();
@@ -44,7 +44,7 @@ public final class BookkeepingDatabase implements AutoCloseable {
                 lock = EmbeddedDataDirectoryLock.acquire(settings.embeddedDataDir());
                 embedded = startEmbedded(settings.embeddedDataDir(), settings.embeddedPort(),
                         settings.embeddedDurable());
-                url = embedded.getJdbcUrl("postgres", "postgres");
+                url = embedded.postgres().getJdbcUrl("postgres", "postgres");
                 username = "postgres";
                 password = "";
             }
@@ -63,7 +63,7 @@ public final class BookkeepingDatabase implements AutoCloseable {
             return new BookkeepingDatabase(embedded, lock, ds);
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
-                closeQuietly(embedded);
+                embedded.stop();
             }
             if (lock != null) {
                 lock.close();
@@ -72,7 +72,7 @@ public final class BookkeepingDatabase implements AutoCloseable {
         }
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dataDir, int port, boolean durable) throws IOException {
+    private static EmbeddedServer startEmbedded(Path dataDir, int port, boolean durable) throws IOException {
         Files.createDirectories(dataDir);
         OrphanedPostmaster.stopIfRunning(dataDir);
         Path workDir = EmbeddedBinaries.prepare(dataDir.toAbsolutePath().getParent().resolve("pg-binaries"));
@@ -88,7 +88,15 @@ public final class BookkeepingDatabase implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        return builder.start();
+        return EmbeddedServer.of(builder.start());
+    }
+
+    /**
+     * The process stops the engine itself when it exits (command line {@code run}, {@code sandbox}): the embedded
+     * PostgreSQL then waits for the engine to close the database, so pages in flight still settle.
+     */
+    public static void ownerStopsOnExit() {
+        EmbeddedServer.ownerStopsOnExit();
     }
 
     /** The innermost message that says something, without the exception class names of the layers above it. */
@@ -133,18 +141,10 @@ public final class BookkeepingDatabase implements AutoCloseable {
     public void close() {
         dataSource.close();
         if (embedded != null) {
-            closeQuietly(embedded);
+            embedded.stop();
         }
         if (lock != null) {
             lock.close();
-        }
-    }
-
-    private static void closeQuietly(EmbeddedPostgres embedded) {
-        try {
-            embedded.close();
-        } catch (IOException e) {
-            LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         }
     }
 }

@@ -76,6 +76,9 @@ public final class Engine implements AutoCloseable {
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
         BookkeepingDatabase database = BookkeepingDatabase.open(settings);
         Main main = new Main();
+        // SIGTERM is the engine's own shutdown hook (Engine.close): jobs are told to stop taking pages first; Camel's
+        // hangup interceptor would instead wait for the whole running job before anything else stops
+        main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
         JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
@@ -246,8 +249,14 @@ public final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
+        jobScheduler.stop(); // no new scheduled run
+        JobCoordinator jobs = main.getCamelContext() == null ? null
+                : main.getCamelContext().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
+        if (jobs != null) {
+            // runs take no new page, settle the pages in flight and are recorded as stopped, within the timeout
+            jobs.stopRuns(settings.shutdownTimeout());
+        }
         jobMBeans.unregister();
-        jobScheduler.stop();
         stopQuietly(main);
         database.close();
         LOG.info("dhis2-sync stopped");

@@ -40,6 +40,7 @@ public final class JobCoordinator {
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
     private final List<Consumer<JobRun>> finishListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
 
     public JobCoordinator(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
@@ -78,6 +79,9 @@ public final class JobCoordinator {
     public JobRun begin(String jobType, String trigger) {
         JobRun created;
         synchronized (running) { // the check and the registration are one step across job types
+            if (stopping) {
+                throw new IllegalStateException(jobType + " not started: the engine is shutting down");
+            }
             Optional<String> blocking = JobStages.sharingStages(jobType, List.copyOf(running.keySet()));
             if (blocking.isPresent()) {
                 JobRun other = running.get(blocking.get());
@@ -167,6 +171,31 @@ public final class JobCoordinator {
                 LOG.warn("Could not record the progress of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * Shutdown: no new run starts, and every running run is asked to stop taking pages; then waits up to
+     * {@code timeout} for them to settle what is in flight and end. Returns whether they all ended in time.
+     */
+    public boolean stopRuns(java.time.Duration timeout) {
+        synchronized (running) {
+            stopping = true;
+            running.values().forEach(JobRun::requestStop);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("Shutting down with {} still running after {} s; the next start sends what they did not",
+                    running.keySet(), timeout.toSeconds());
+        }
+        return running.isEmpty();
     }
 
     /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */

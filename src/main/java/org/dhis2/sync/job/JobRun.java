@@ -23,6 +23,7 @@ public final class JobRun {
     private final List<StageOutcome> stageOutcomes = new CopyOnWriteArrayList<>();
     private volatile Status status = Status.RUNNING;
     private volatile Instant finished;
+    private volatile boolean stopRequested;
 
     public JobRun(long id, String jobId, String jobType, String trigger, Instant started) {
         this.id = id;
@@ -75,6 +76,15 @@ public final class JobRun {
         return List.copyOf(stageOutcomes);
     }
 
+    /** The engine is shutting down: stages take no new page, settle what is in flight and end. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     public boolean hasFailed() {
         return !failures.isEmpty() || progress.hasErrors();
     }
@@ -89,13 +99,17 @@ public final class JobRun {
 
     /** Decides the final status from what the stages reported. */
     Status finish() {
-        status = hasFailed() ? Status.FAILED : Status.SUCCESS;
+        status = stopRequested ? Status.CANCELLED : hasFailed() ? Status.FAILED : Status.SUCCESS;
         finished = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         return status;
     }
 
     /** One line for the job summary: the failures, or that all went well. */
     public String summary() {
+        if (stopRequested) {
+            return jobType + " stopped: the engine shut down during the run; what was not sent is sent next run"
+                    + (failures.isEmpty() ? "." : ": " + String.join("; ", failures));
+        }
         if (!hasFailed()) {
             return "SUCCESS! " + jobType + " job is done.";
         }

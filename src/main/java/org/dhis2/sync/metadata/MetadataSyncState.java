@@ -7,6 +7,9 @@ import org.dhis2.sync.job.JobRun;
 
 /** What one metadata pull knows so far; kept in the exchange variable {@value #VARIABLE}. */
 final class MetadataSyncState {
+    /** Versions still pending when the engine's shutdown stopped the pull (0 = not stopped). */
+    int stoppedWith;
+
 
     static final String VARIABLE = "metadataSync";
 

@@ -145,7 +145,12 @@ public final class MetadataVersionSync {
 
     /** Loop condition: more versions to import. */
     public boolean hasNext(Exchange exchange) {
-        return !state(exchange).pending.isEmpty();
+        MetadataSyncState state = state(exchange);
+        if (!state.pending.isEmpty() && state.run.stopRequested()) {
+            state.stoppedWith = state.pending.size();
+            return false; // the engine shuts down: the next version waits for the next run
+        }
+        return !state.pending.isEmpty();
     }
 
     /** Next version: its stage "Synchronizing metadata for version X TYPE", variable {@code metadataVersionName}. */
@@ -221,6 +226,14 @@ public final class MetadataVersionSync {
     /** End of the pull: the synchronization process summary. */
     public void end(Exchange exchange) {
         MetadataSyncState state = state(exchange);
+        if (state.stoppedWith > 0) {
+            String reason = "stopped by the engine's shutdown after " + state.imported + " metadata version(s); "
+                    + state.stoppedWith + " left for the next run";
+            state.synchronization.fail(reason);
+            state.run.recordFailure(reason);
+            report(state, 0, false);
+            return;
+        }
         if (state.synchronization != null) {
             state.synchronization.complete(state.imported + " metadata version(s) imported");
         }

@@ -104,6 +104,15 @@ final class EngineProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as an operator's stop or a service manager sends it. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean awaitExit(Duration atMost) throws InterruptedException {
+        return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     void awaitExit() throws InterruptedException {
         if (process != null && !process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the engine did not die");

@@ -1,0 +1,75 @@
+package org.dhis2.sync.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.dhis2.sync.sandbox.AggregateStore;
+import org.dhis2.sync.sandbox.Dhis2Instance;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGTERM during a run: no new page is taken, the page in flight settles, the run is recorded as stopped. */
+class GracefulStopTest {
+
+    @Test
+    void sigtermDuringARunStopsTakingPagesRecordsTheRunAsStoppedAndLosesNothing(@TempDir Path temp)
+            throws Exception {
+        try (SandboxPair pair = SandboxPair.start(Dhis2Version.of(41), Dhis2Version.of(41));
+             EngineProcess engine = new EngineProcess(temp.resolve("engine"), pair.localServer().url(),
+                     pair.centralServer().url(), Map.of("sync.dataValues.pageSize", "50"))) {
+            SandboxGenerator.populate(pair, GeneratorSpec.small());
+            engine.start();
+            pair.central().faults().setLatency(Duration.ofMillis(700));
+            String jobId = engine.execute("DATA_SYNC");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (pair.central().requests().count("POST", "/api/dataValueSets") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long stopAsked = System.nanoTime();
+            engine.terminate();
+            assertThat(engine.awaitExit(Duration.ofSeconds(40))).as("the engine exits:\n%s", engine.log()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopAsked)).isLessThan(Duration.ofSeconds(40));
+            long posted = pair.central().requests().count("POST", "/api/dataValueSets");
+            assertThat(posted).as("pages taken after SIGTERM").isLessThan(5);
+            assertThat(engine.log()).contains("dhis2-sync stopped");
+            pair.central().faults().setLatency(Duration.ZERO);
+
+            engine.start();
+            JsonNode stopped = null;
+            for (JsonNode run : engine.getJson("/api/jobs/DATA_SYNC/runs").path("runs")) {
+                if (run.path("jobId").asText().equals(jobId)) {
+                    stopped = run;
+                }
+            }
+            assertThat(stopped).isNotNull();
+            assertThat(stopped.path("status").asText()).as(stopped.toString()).isEqualTo("CANCELLED");
+            assertThat(stopped.path("summary").asText()).contains("stopped").contains("sent next run");
+
+            JsonNode next = engine.run("DATA_SYNC");
+            assertThat(next.path("status").asText()).as(next.toString()).isEqualTo("SUCCESS");
+            assertThat(values(pair.central())).isEqualTo(values(pair.local()));
+        }
+    }
+
+    private static Map<String, String> values(Dhis2Instance instance) {
+        Map<String, String> values = new HashMap<>();
+        List<AggregateStore.DataValue> all = instance.aggregate().values();
+        for (AggregateStore.DataValue v : all) {
+            if (!v.deleted()) {
+                values.put(v.dataElement() + '|' + v.period() + '|' + v.orgUnit() + '|' + v.categoryOptionCombo()
+                        + '|' + v.attributeOptionCombo(), v.value());
+            }
+        }
+        return values;
+    }
+}
