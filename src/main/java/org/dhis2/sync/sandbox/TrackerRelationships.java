@@ -3,8 +3,10 @@ package org.dhis2.sync.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.dhis2.sync.sandbox.TrackerStore.Item;
@@ -117,6 +119,53 @@ final class TrackerRelationships {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code GET /api/tracker/relationships?trackedEntity=|enrollment=|event=}: the relationships with the object at
+     * either end, deleted ones only with includeDeleted (HibernateRelationshipStore predicates), in the page
+     * envelope of the version; exactly one of the three parameters (RelationshipRequestParamsMapper).
+     */
+    void export(SandboxRequest request, SandboxResponse response) {
+        List<String> given = new ArrayList<>();
+        for (String p : new String[] {"trackedEntity", "enrollment", "event"}) {
+            request.param(p).filter(v -> !v.isBlank()).ifPresent(v -> given.add(v));
+        }
+        if (given.isEmpty()) {
+            throw Dhis2Exception.badRequest("Missing required parameter 'trackedEntity', 'enrollment' or 'event'.");
+        }
+        if (given.size() > 1) {
+            throw Dhis2Exception.badRequest(
+                    "Only one of parameters 'trackedEntity', 'enrollment' or 'event' is allowed.");
+        }
+        boolean includeDeleted = request.flag("includeDeleted", false);
+        List<ObjectNode> all = new ArrayList<>();
+        for (Item r : instance.tracker().children(Kind.RELATIONSHIP, given.get(0))) {
+            if (includeDeleted || !r.deleted()) {
+                all.add(view(r));
+            }
+        }
+        Dhis2Version.TrackerPageShape shape = instance.version().trackerPageShape();
+        boolean paging = !(instance.version().minor() <= 41 && request.flag("skipPaging", false))
+                && !(instance.version().atLeast(41) && !request.flag("paging", true));
+        int page = Math.max(1, Integer.parseInt(request.param("page", "1")));
+        int pageSize = Math.max(1, Integer.parseInt(request.param("pageSize", "50")));
+        List<ObjectNode> items = all;
+        ObjectNode body = SandboxJson.object();
+        if (paging) {
+            int from = Math.min(all.size(), (page - 1) * pageSize);
+            items = all.subList(from, Math.min(all.size(), from + pageSize));
+            if (shape != Dhis2Version.TrackerPageShape.INSTANCES) {
+                body.putObject("pager").put("page", page).put("pageSize", pageSize);
+            }
+            if (shape != Dhis2Version.TrackerPageShape.PAGER_ONLY) {
+                body.put("page", page).put("pageSize", pageSize);
+            }
+        }
+        ArrayNode array = body.putArray(shape == Dhis2Version.TrackerPageShape.INSTANCES ? "instances"
+                : "relationships");
+        items.forEach(array::add);
+        response.json(200, body);
     }
 
     // ---------------------------------------------------------------- import

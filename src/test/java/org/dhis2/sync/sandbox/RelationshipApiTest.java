@@ -189,6 +189,27 @@ class RelationshipApiTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {39, 40, 41, 42})
+    @Contract("REL-8")
+    void relationshipsOfAnObjectAreListedWithoutDeletedOnesUnlessAsked(int minor) throws Exception {
+        try (TrackerSandboxFixture s = new TrackerSandboxFixture(minor)) {
+            twoRelated(s);
+            assertThat(s.get("/api/tracker/relationships").status()).isEqualTo(400);
+            assertThat(s.get("/api/tracker/relationships?trackedEntity=" + TE_A + "&event=x").status()).isEqualTo(400);
+            String key = minor <= 40 ? "instances" : "relationships";
+            var live = s.get("/api/tracker/relationships?trackedEntity=" + TE_B + "&page=1&pageSize=1000");
+            assertThat(live.status()).isEqualTo(200);
+            assertThat(live.body().path(key)).hasSize(1); // either end
+            assertThat(live.body().path(key).get(0).path("relationship").asText()).isEqualTo(REL);
+            s.store().delete(Kind.RELATIONSHIP, REL);
+            assertThat(s.get("/api/tracker/relationships?trackedEntity=" + TE_B + "&page=1&pageSize=1000").body()
+                    .path(key)).isEmpty();
+            assertThat(s.get("/api/tracker/relationships?trackedEntity=" + TE_B
+                    + "&includeDeleted=true&page=1&pageSize=1000").body().path(key)).hasSize(1);
+        }
+    }
+
     private static List<Instant> times(TrackerSandboxFixture s) {
         List<Instant> t = new ArrayList<>();
         t.add(s.store().get(Kind.TRACKED_ENTITY, TE_A).orElseThrow().updatedAt());
