@@ -44,7 +44,7 @@ public final class TrackerPushStage {
     /** Which tracker stage: anonymous events of event programs, or tracked entities with everything nested. */
     public enum Mode {
         EVENTS("events", "events", "Event programs data synchronization", "events", "WITHOUT_REGISTRATION",
-                "*,!relationships"),
+                "*,relationships[*]"),
         TRACKED_ENTITIES("tracker", "trackedEntities", "Tracker programs data synchronization", "tracked entities",
                 "WITH_REGISTRATION", "*,enrollments[*,events[*]],relationships[*],!programOwners");
 
@@ -252,7 +252,9 @@ public final class TrackerPushStage {
         List<ObjectNode> toSend = new ArrayList<>();
         for (ObjectNode o : fresh) {
             Member self = member(topType(), o);
-            if (needsSending(states.get(self.uid()), self.updatedAt())) {
+            boolean changed = needsSending(states.get(self.uid()), self.updatedAt());
+            pass.relationships.collect(o, self, changed); // sent or not: relationships have their own states
+            if (changed) {
                 toSend.add(o);
             }
         }
@@ -305,39 +307,57 @@ public final class TrackerPushStage {
         final ObjectNode upserts = JSON.createObjectNode();
     }
 
-    /** Relationship pass (tracker stage), after all tracked entities are settled: relationships left to send. */
-    public boolean hasRelationships(Exchange exchange) {
-        return !pass(exchange).relationships.isEmpty();
+    /** Start of the relationship pass, after every page of the stage's objects is settled (RelationshipPass). */
+    public void planRelationshipChecks(Exchange exchange) {
+        pass(exchange).relationships.planChecks(books);
     }
 
-    /** Queues the next page of relationships (CREATE_AND_UPDATE only) in the batch. */
+    /** Another object whose live relationships must be read from the local server. */
+    public boolean hasRelationshipCheck(Exchange exchange) {
+        return pass(exchange).relationships.hasCheck();
+    }
+
+    /** Before GET /api/tracker/relationships of the local instance: the query of the next object. */
+    public void prepareRelationshipCheck(Exchange exchange) {
+        TrackerPass pass = pass(exchange);
+        clearForCall(exchange);
+        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, pass.relationships.nextCheckQuery());
+    }
+
+    /** After GET /api/tracker/relationships: the object's live relationships. */
+    public void readRelationshipCheck(Exchange exchange) throws Exception {
+        pass(exchange).relationships.readCheck(JSON.readTree(exchange.getMessage().getBody(String.class)));
+        clearForCall(exchange);
+    }
+
+    /** The live relationships of an object could not be read: they wait for the next run. */
+    public void relationshipCheckFailed(Exchange exchange) {
+        String reason = caught(exchange);
+        LOG.warn("{}: reading the relationships of an object failed: {}", mode.stage, reason);
+        pass(exchange).relationships.checkFailed(pass(exchange));
+    }
+
+    /** After the liveness checks: queues what needs sending. */
+    public void selectRelationships(Exchange exchange) {
+        TrackerPass pass = pass(exchange);
+        pass.relationships.select(pass, books);
+    }
+
+    /** Relationship pass: relationships left to send. */
+    public boolean hasRelationships(Exchange exchange) {
+        return pass(exchange).relationships.hasQueued();
+    }
+
+    /** Queues the next page of relationships (CREATE_AND_UPDATE only, by reference) in the batch. */
     public void queueRelationshipPage(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
-        ObjectNode upserts = JSON.createObjectNode();
-        ArrayNode array = upserts.putArray(TrackerType.RELATIONSHIP.collection());
-        List<Unit> units = new ArrayList<>();
-        Iterator<Map.Entry<String, ObjectNode>> it = pass.relationships.entrySet().iterator();
-        while (it.hasNext() && units.size() < pageSize) {
-            Map.Entry<String, ObjectNode> e = it.next();
-            array.add(e.getValue());
-            units.add(new Unit(new Member(TrackerType.RELATIONSHIP, e.getKey(),
-                    pass.relationshipTimes.get(e.getKey()), false), List.of()));
-            it.remove();
-        }
-        if (pass.stage == null || pass.readStages.contains(pass.stage) || pass.stage.isComplete()) {
-            if (pass.stage != null && !pass.readStages.contains(pass.stage)) {
-                pass.readStages.add(pass.stage);
-            }
-            pass.stage = pass.process.startStage("Synchronizing relationships", 0,
-                    JobProgress.FailurePolicy.SKIP_ITEM);
-            pass.pageNumber = 0;
-        }
-        pass.sent += units.size();
-        pass.pageNumber++;
-        JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size()
-                + " relationships");
-        pass.batch.add(new Page(pass, pass.pageNumber, "relationships", item, units, null,
-                JSON.writeValueAsString(upserts)));
+        pass.relationships.queuePage(pass, pageSize);
+    }
+
+    /** End of the relationship pass: its own figures in the run's summary. */
+    public void relationshipsDone(Exchange exchange) {
+        TrackerPass pass = pass(exchange);
+        pass.relationships.finish(pass);
     }
 
     /** True when the batch holds as many pages as may be sent at once. */
@@ -412,6 +432,10 @@ public final class TrackerPushStage {
     public void settlePage(Exchange exchange) {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
+        if (RelationshipPass.SCOPE.equals(page.scope)) {
+            pass.relationships.settle(page, books);
+            return;
+        }
         List<Settlement> settlements = new ArrayList<>();
         int synced = 0;
         int errors = 0;
@@ -440,6 +464,7 @@ public final class TrackerPushStage {
                 default -> {
                     open++;
                     pass.unsettledAt(u.self().updatedAt());
+                    pass.relationships.ownerNotConfirmed(u.self().uid());
                 }
             }
         }
@@ -477,8 +502,13 @@ public final class TrackerPushStage {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
         String reason = caught(exchange);
+        if (RelationshipPass.SCOPE.equals(page.scope)) {
+            pass.relationships.failed(page, reason);
+            return;
+        }
         for (Unit u : page.units) {
             pass.unsettledAt(u.self().updatedAt());
+            pass.relationships.ownerNotConfirmed(u.self().uid());
         }
         pass.count(0, 0, 0, page.units.size());
         page.item.fail("Page " + page.number + " was not confirmed by central: " + reason);
@@ -572,6 +602,7 @@ public final class TrackerPushStage {
             }
             Member m = member(TrackerType.ENROLLMENT, en);
             members.add(m);
+            en.remove("relationships"); // sent by reference after all tracked entities
             if (m.deleted()) {
                 array(deletes, TrackerType.ENROLLMENT).addObject().put("enrollment", m.uid());
                 ei.remove();
@@ -593,13 +624,9 @@ public final class TrackerPushStage {
         if (relationships != null) {
             for (JsonNode r : relationships) {
                 Member rm = member(TrackerType.RELATIONSHIP, (ObjectNode) r);
-                if (rm.deleted()) {
+                if (rm.deleted()) { // live ones go by reference after all tracked entities (RelationshipPass)
                     members.add(rm);
                     array(deletes, TrackerType.RELATIONSHIP).addObject().put("relationship", rm.uid());
-                } else {
-                    // sent after all tracked entities, so that both ends exist on central
-                    pass.relationships.put(rm.uid(), (ObjectNode) r);
-                    pass.relationshipTimes.put(rm.uid(), rm.updatedAt());
                 }
             }
         }
