@@ -1,8 +1,6 @@
 package org.dhis2.sync.tracker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,13 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.dhis2.sync.job.JobProgress;
-import org.dhis2.sync.tracker.TrackerBookkeeping.Conflict;
 import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
 import org.dhis2.sync.tracker.TrackerPass.Member;
-import org.dhis2.sync.tracker.TrackerPass.Page;
-import org.dhis2.sync.tracker.TrackerPass.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +23,18 @@ import org.slf4j.LoggerFactory;
  * The relationship pass of a tracker stage (one per run, in its {@link TrackerPass}), after every page of tracked
  * entities or events is settled, so that both ends exist on central. Relationships come with the objects the stage
  * reads (whether those are sent or not), are sent by reference only ({@link RelationshipReference}) and have their
- * own bookkeeping: a relationship is sent when never confirmed, asked for again or changed since it was settled.
- * A relationship central already has is ignored there (DHIS2 never updates relationships; warning E4015 with
- * reportMode=WARNINGS) and counts as settled. One that was not confirmed stays TO_POST and keeps the window from
- * moving past the object that carried it, so the next run reads that object again and re-sends the relationship.
- * Relationships of an object central did not confirm wait for the next run with it.
+ * own bookkeeping (sync_item kind RELATIONSHIP): a relationship is sent when never confirmed, asked for again or
+ * changed since it was settled. One that was not confirmed keeps the window from moving past the object that
+ * carried it, so the next run reads that object again and re-sends it ({@link RelationshipPages}). Relationships
+ * of an object central did not confirm wait for the next run with it.
+ * <p>DHIS2 exports no deleted flag on relationships, and its export with includeDeleted=true lists a deleted one
+ * like a live one. A deletion bumps the tracked entities at its ends, so for every changed object (and every object
+ * with relationships to send) the live relationships are read from the local server
+ * ({@code GET /api/tracker/relationships}); one central has that is no longer live is deleted there.
  */
 final class RelationshipPass {
 
-    /** The scope of relationship pages ({@link Page#scope}); tracked entity and event pages carry a UID. */
-    static final String SCOPE = "relationships";
-    /** DHIS2's "Relationship: uid, already exists." (a warning on CREATE_AND_UPDATE: ignored, not updated). */
-    static final String ALREADY_EXISTS = "E4015";
     private static final Logger LOG = LoggerFactory.getLogger(RelationshipPass.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Objects per answer of the liveness check; a full answer is inconclusive (nothing is taken as deleted). */
     static final int CHECK_PAGE_SIZE = 1000;
@@ -58,10 +50,6 @@ final class RelationshipPass {
     record Owner(String uid, TrackerType type, Instant updatedAt, boolean changed) {
     }
 
-    /** A relationship on its way: created, or deleted (DELETE import). */
-    private record Send(Pending pending, boolean delete) {
-    }
-
     private final Map<String, Pending> collected = new LinkedHashMap<>();
     private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final Set<String> unconfirmedOwners = ConcurrentHashMap.newKeySet();
@@ -70,14 +58,8 @@ final class RelationshipPass {
     private final Map<String, Set<String>> live = new HashMap<>();
     private Owner checking;
     private int checksFailed;
-    private final Deque<Send> queue = new ArrayDeque<>();
-    private final Map<String, Owner> sending = new ConcurrentHashMap<>();
-    private JobProgress.Stage stage;
-    private int pageNumber;
-    private int sent;
-    private int synced;
-    private int rejected;
-    private int open;
+    /** The pages of the pass and their figures. */
+    final RelationshipPages pages = new RelationshipPages();
 
     /**
      * The live relationships exported with a top-level object (tracked entity or event), its enrollments and their
@@ -212,12 +194,12 @@ final class RelationshipPass {
             Set<String> liveOfOwner = p.ownerIsEnd() ? live.get(o.uid()) : null;
             if (liveOfOwner != null && !liveOfOwner.contains(p.uid())) {
                 if (s != null && s.lastSynchronized() != null) { // central has it: delete it there
-                    queue.add(new Send(p, true));
+                    pages.add(new RelationshipPages.Send(p, o, true));
                     marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), o.updatedAt(), SyncState.TO_DELETE,
                             true, null, List.of()));
                 }
             } else if (TrackerPushStage.needsSending(s, p.updatedAt())) {
-                queue.add(new Send(p, false));
+                pages.add(new RelationshipPages.Send(p, o, false));
                 SyncState mark = s == null || s.lastSynchronized() == null ? SyncState.TO_POST : SyncState.TO_UPDATE;
                 marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), p.updatedAt(), mark, true, null,
                         List.of()));
@@ -227,133 +209,12 @@ final class RelationshipPass {
         books.settle(pass.run.id(), marks);
     }
 
-    boolean hasQueued() {
-        return !queue.isEmpty();
-    }
-
-    /** The next page of up to pageSize relationships (CREATE_AND_UPDATE only), added to the pass's batch. */
-    void queuePage(TrackerPass pass, int pageSize) throws Exception {
-        ArrayNode deletes = JSON.createArrayNode();
-        ArrayNode upserts = JSON.createArrayNode();
-        List<Unit> units = new ArrayList<>();
-        while (!queue.isEmpty() && units.size() < pageSize) {
-            Send send = queue.poll();
-            Pending p = send.pending();
-            Owner owner = owners.get(p.owner());
-            if (send.delete()) {
-                deletes.addObject().put("relationship", p.uid());
-            } else {
-                upserts.add(p.reference());
-            }
-            sending.put(p.uid(), owner);
-            units.add(new Unit(new Member(TrackerType.RELATIONSHIP, p.uid(),
-                    send.delete() ? owner.updatedAt() : p.updatedAt(), send.delete()), List.of()));
-        }
-        if (stage == null) {
-            stage = pass.process.startStage("Synchronizing relationships", 0, JobProgress.FailurePolicy.SKIP_ITEM);
-        }
-        pageNumber++;
-        synchronized (this) {
-            sent += units.size();
-        }
-        JobProgress.Item item = stage.startItem("Page " + pageNumber + ": " + units.size() + " relationships");
-        pass.batch.add(new Page(pass, pageNumber, SCOPE, item, units, payload(deletes), payload(upserts)));
-    }
-
-    private static String payload(ArrayNode relationships) throws Exception {
-        if (relationships.isEmpty()) {
-            return null;
-        }
-        ObjectNode body = JSON.createObjectNode();
-        body.set(TrackerType.RELATIONSHIP.collection(), relationships);
-        return JSON.writeValueAsString(body);
-    }
-
-    /** Central's verdict on each relationship of a page, recorded in one transaction. */
-    void settle(Page page, TrackerBookkeeping books) {
-        List<Settlement> settlements = new ArrayList<>();
-        int ok = 0;
-        int bad = 0;
-        int missing = 0;
-        for (Unit u : page.units) {
-            Member m = u.self();
-            ImportReportJudge judge = m.deleted() ? page.deleteJudge : page.upsertJudge;
-            ImportReportJudge.Verdict v = judge == null ? new ImportReportJudge.Verdict(SyncState.TO_UPDATE, List.of())
-                    : judge.of(TrackerType.RELATIONSHIP, m.uid());
-            SyncState state = v.state();
-            if (state == SyncState.WARNING && v.conflicts().stream().allMatch(c -> ALREADY_EXISTS.equals(c.errorCode()))) {
-                state = SyncState.SYNCED; // central has it and keeps it as it is
-            }
-            if (state.settled()) {
-                String error = state == SyncState.SYNCED || v.conflicts().isEmpty() ? null
-                        : v.conflicts().get(0).value();
-                List<Conflict> conflicts = state == SyncState.SYNCED ? List.of() : v.conflicts();
-                settlements.add(new Settlement(m.type(), m.uid(), m.updatedAt(), state, false, error, conflicts));
-                if (state == SyncState.ERROR) {
-                    bad++;
-                } else {
-                    ok++;
-                }
-            } else {
-                missing++;
-                notArrived(page.pass, m.uid());
-            }
-        }
-        books.settle(page.pass.run.id(), settlements);
-        count(ok, bad, missing);
-        String summary = ok + " synced, " + bad + " rejected, " + missing + " not confirmed";
-        LOG.info("relationships page {}: {}", page.number, summary);
-        if (missing > 0) {
-            page.item.fail(summary);
-        } else {
-            page.item.complete(summary);
-        }
-    }
-
-    /** A page that did not arrive (retries exhausted, unreadable answer): its relationships go again next run. */
-    void failed(Page page, String reason) {
-        for (Unit u : page.units) {
-            notArrived(page.pass, u.self().uid());
-        }
-        count(0, 0, page.units.size());
-        page.item.fail("Page " + page.number + " of relationships was not confirmed by central: " + reason);
-        LOG.warn("relationships page {} ({} relationships) not confirmed: {}", page.number, page.units.size(),
-                reason);
-    }
-
     /** End of the pass: the run's figures for relationships, apart from those of the stage's objects. */
-    synchronized void finish(TrackerPass pass) {
-        if (stage != null && !stage.isComplete()) {
-            stage.complete(pageNumber + " pages");
-        }
-        if (rejected > 0) {
-            pass.run.recordFailure(rejected + " " + noun(rejected) + " rejected by central (conflicts recorded)");
-        }
-        if (open > 0) {
-            pass.run.recordFailure(open + " " + noun(open) + " did not arrive (sent again next run)");
-        }
+    void finish(TrackerPass pass) {
         if (checksFailed > 0) {
             pass.run.recordFailure("relationships of " + checksFailed + " objects could not be read from the local "
                     + "server (read again next run)");
         }
-        if (sent > 0) {
-            LOG.info("{} relationships sent: {} synced, {} rejected, {} did not arrive", sent, synced, rejected, open);
-        }
-    }
-
-    /** Keeps the window at the object that carried it, so that the next run reads it again. */
-    private void notArrived(TrackerPass pass, String uid) {
-        Owner owner = sending.get(uid);
-        pass.unsettledAt(owner == null ? null : owner.updatedAt());
-    }
-
-    private synchronized void count(int ok, int bad, int missing) {
-        synced += ok;
-        rejected += bad;
-        open += missing;
-    }
-
-    private static String noun(int n) {
-        return n == 1 ? "relationship" : "relationships";
+        pages.finish(pass);
     }
 }

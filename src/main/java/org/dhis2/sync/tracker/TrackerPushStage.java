@@ -345,13 +345,13 @@ public final class TrackerPushStage {
 
     /** Relationship pass: relationships left to send. */
     public boolean hasRelationships(Exchange exchange) {
-        return pass(exchange).relationships.hasQueued();
+        return pass(exchange).relationships.pages.hasQueued();
     }
 
     /** Queues the next page of relationships (CREATE_AND_UPDATE only, by reference) in the batch. */
     public void queueRelationshipPage(Exchange exchange) throws Exception {
         TrackerPass pass = pass(exchange);
-        pass.relationships.queuePage(pass, pageSize);
+        pass.relationships.pages.queuePage(pass, pageSize);
     }
 
     /** End of the relationship pass: its own figures in the run's summary. */
@@ -432,8 +432,8 @@ public final class TrackerPushStage {
     public void settlePage(Exchange exchange) {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
-        if (RelationshipPass.SCOPE.equals(page.scope)) {
-            pass.relationships.settle(page, books);
+        if (RelationshipPages.SCOPE.equals(page.scope)) {
+            pass.relationships.pages.settle(page, books);
             return;
         }
         List<Settlement> settlements = new ArrayList<>();
@@ -502,8 +502,8 @@ public final class TrackerPushStage {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
         String reason = caught(exchange);
-        if (RelationshipPass.SCOPE.equals(page.scope)) {
-            pass.relationships.failed(page, reason);
+        if (RelationshipPages.SCOPE.equals(page.scope)) {
+            pass.relationships.pages.failed(page, reason);
             return;
         }
         for (Unit u : page.units) {
