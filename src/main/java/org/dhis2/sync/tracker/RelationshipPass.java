@@ -46,8 +46,11 @@ final class RelationshipPass {
     record Pending(String uid, ObjectNode reference, Instant updatedAt, String owner, boolean ownerIsEnd) {
     }
 
-    /** An object of the stage that carried relationships; {@code changed}: changed since it was last settled. */
-    record Owner(String uid, TrackerType type, Instant updatedAt, boolean changed) {
+    /**
+     * An object of the stage that carried relationships; {@code changed}: changed since it was last settled;
+     * {@code resend}: an operator asked to send it again (its relationships go again with it).
+     */
+    record Owner(String uid, TrackerType type, Instant updatedAt, boolean changed, boolean resend) {
     }
 
     private final Map<String, Pending> collected = new LinkedHashMap<>();
@@ -66,11 +69,11 @@ final class RelationshipPass {
      * events. A deleted object's relationships went with it; relationships marked deleted travel with their
      * tracked entity's DELETE import.
      */
-    void collect(ObjectNode owner, Member self, boolean changed) {
+    void collect(ObjectNode owner, Member self, boolean changed, boolean resend) {
         if (self.deleted()) {
             return;
         }
-        Owner o = new Owner(self.uid(), self.type(), self.updatedAt(), changed);
+        Owner o = new Owner(self.uid(), self.type(), self.updatedAt(), changed, resend);
         scan(owner.path("relationships"), o);
         for (JsonNode en : owner.path("enrollments")) {
             scan(en.path("relationships"), o);
@@ -198,7 +201,7 @@ final class RelationshipPass {
                     marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), o.updatedAt(), SyncState.TO_DELETE,
                             true, null, List.of()));
                 }
-            } else if (TrackerPushStage.needsSending(s, p.updatedAt())) {
+            } else if (o.resend() || TrackerPushStage.needsSending(s, p.updatedAt())) {
                 pages.add(new RelationshipPages.Send(p, o, false));
                 SyncState mark = s == null || s.lastSynchronized() == null ? SyncState.TO_POST : SyncState.TO_UPDATE;
                 marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), p.updatedAt(), mark, true, null,

@@ -252,8 +252,10 @@ public final class TrackerPushStage {
         List<ObjectNode> toSend = new ArrayList<>();
         for (ObjectNode o : fresh) {
             Member self = member(topType(), o);
-            boolean changed = needsSending(states.get(self.uid()), self.updatedAt());
-            pass.relationships.collect(o, self, changed); // sent or not: relationships have their own states
+            ItemState own = states.get(self.uid());
+            boolean changed = needsSending(own, self.updatedAt());
+            // sent or not, its relationships are considered: they have their own states
+            pass.relationships.collect(o, self, changed, own != null && own.resendRequested());
             if (changed) {
                 toSend.add(o);
             }

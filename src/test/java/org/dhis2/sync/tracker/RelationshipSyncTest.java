@@ -196,7 +196,26 @@ class RelationshipSyncTest extends TrackerSyncTestBase {
         long before = posts();
         assertThat(run().status()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(posts()).isEqualTo(before);
+        rejected = rel;
+        rejectedFrom = tes[5];
     }
+
+    @Test
+    @Order(5)
+    void anOperatorResendOfTheTrackedEntitySendsItsRejectedRelationshipAgain() throws Exception {
+        new org.dhis2.sync.admin.ItemResend(sync.engine.database().dataSource(), "default")
+                .request("TRACKED_ENTITY", rejectedFrom);
+        long before = posts();
+        JobRun run = run();
+        assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(postedRelationships(pair.central(), before)).extracting(r -> r.path("relationship").asText())
+                .contains(rejected);
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, rejected)).isPresent();
+        assertThat(state(rejected)).isEqualTo("SYNCED");
+    }
+
+    private String rejected;
+    private String rejectedFrom;
 
     private String state(TrackerType type, String uid) throws Exception {
         return sync.state(type, uid);
