@@ -80,7 +80,23 @@ class RelationshipApiTest {
             assertThat(exportedRelationships(s, TE_B, "")).isEmpty();
             setBidirectional(s, true);
             assertThat(exportedRelationships(s, TE_B, "")).hasSize(1);
+
+            setBidirectional(s, false);
+            assertThat(s.post("/api/tracker?async=false", "{\"events\":[" + s.newEvent("relEvAAAAAA") + ","
+                    + s.newEvent("relEvBBBBBB") + "],\"relationships\":[{\"relationship\":\"relEvRelAAA\","
+                    + "\"relationshipType\":\"" + s.id(TrackerRefs.RELATIONSHIP_TYPES, 0) + "\",\"from\":{\"event\":"
+                    + "{\"event\":\"relEvAAAAAA\"}},\"to\":{\"event\":{\"event\":\"relEvBBBBBB\"}}}]}").status())
+                    .isEqualTo(200);
+            assertThat(eventRelationships(s, "relEvAAAAAA")).hasSize(1);
+            assertThat(eventRelationships(s, "relEvBBBBBB")).isEmpty();
         }
+    }
+
+    private static JsonNode eventRelationships(TrackerSandboxFixture s, String event) throws Exception {
+        var page = s.get("/api/tracker/events?event=" + event + "&fields=*,relationships[*]");
+        assertThat(page.status()).as(page.raw()).isEqualTo(200);
+        JsonNode items = page.body().has("events") ? page.body().path("events") : page.body().path("instances");
+        return items.path(0).path("relationships");
     }
 
     @ParameterizedTest
