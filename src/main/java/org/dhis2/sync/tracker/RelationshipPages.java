@@ -3,6 +3,7 @@ package org.dhis2.sync.tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dhis2.sync.job.JobProgress;
+import org.dhis2.sync.job.StageOutcome;
 import org.dhis2.sync.tracker.RelationshipPass.Owner;
 import org.dhis2.sync.tracker.RelationshipPass.Pending;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Conflict;
@@ -48,6 +50,15 @@ final class RelationshipPages {
     private int synced;
     private int rejected;
     private int open;
+    private int pagesFailed;
+    private Instant started = Instant.now();
+    /** The metric label of relationship figures (both tracker stages). */
+    static final String METRIC = "relationships";
+
+    /** The pass starts (after the stage's objects are settled): the start of its duration. */
+    void begin() {
+        started = Instant.now();
+    }
 
     void add(Send send) {
         queue.add(send);
@@ -126,7 +137,7 @@ final class RelationshipPages {
             }
         }
         books.settle(page.pass.run.id(), settlements);
-        count(ok, bad, missing);
+        count(ok, bad, missing, missing > 0 ? 1 : 0);
         String summary = ok + " synced, " + bad + " rejected, " + missing + " not confirmed";
         LOG.info("relationships page {}: {}", page.number, summary);
         if (missing > 0) {
@@ -141,7 +152,7 @@ final class RelationshipPages {
         for (Unit u : page.units) {
             notArrived(page.pass, u.self().uid());
         }
-        count(0, 0, page.units.size());
+        count(0, 0, page.units.size(), 1);
         page.item.fail("Page " + page.number + " of relationships was not confirmed by central: " + reason);
         LOG.warn("relationships page {} ({} relationships) not confirmed: {}", page.number, page.units.size(),
                 reason);
@@ -161,6 +172,8 @@ final class RelationshipPages {
         if (sent > 0) {
             LOG.info("{} relationships sent: {} synced, {} rejected, {} did not arrive", sent, synced, rejected, open);
         }
+        pass.run.recordStage(StageOutcome.of(METRIC, sent, synced + rejected, rejected,
+                pagesFailed, started, rejected == 0 && open == 0));
     }
 
     /** Keeps the window at the object that carried it, so that the next run reads it again. */
@@ -169,10 +182,11 @@ final class RelationshipPages {
         pass.unsettledAt(owner == null ? null : owner.updatedAt());
     }
 
-    private synchronized void count(int ok, int bad, int missing) {
+    private synchronized void count(int ok, int bad, int missing, int failedPages) {
         synced += ok;
         rejected += bad;
         open += missing;
+        pagesFailed += failedPages;
     }
 
     private static String noun(int n) {

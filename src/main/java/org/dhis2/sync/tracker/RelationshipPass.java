@@ -136,6 +136,7 @@ final class RelationshipPass {
      * includeDeleted=true lists a deleted relationship like a live one, with no flag.
      */
     void planChecks(TrackerBookkeeping books) {
+        pages.begin();
         states = books.states(TrackerType.RELATIONSHIP, collected.keySet());
         Set<String> toCheck = new HashSet<>();
         for (Pending p : collected.values()) {

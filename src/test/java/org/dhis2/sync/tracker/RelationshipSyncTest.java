@@ -119,6 +119,9 @@ class RelationshipSyncTest extends TrackerSyncTestBase {
         for (String uid : local) {
             assertThat(state(uid)).as(uid).isEqualTo("SYNCED");
         }
+        assertThat(run.stageOutcomes()).filteredOn(o -> o.stage().equals("relationships")).singleElement()
+                .satisfies(o -> assertThat(o.sent()).isEqualTo(local.size()))
+                .satisfies(o -> assertThat(o.settled()).isEqualTo(local.size()));
         long before = posts();
         JobRun again = run();
         assertThat(again.status()).as(again.summary()).isEqualTo(JobRun.Status.SUCCESS);
