@@ -309,57 +309,9 @@ public final class TrackerPushStage {
         final ObjectNode upserts = JSON.createObjectNode();
     }
 
-    /** Start of the relationship pass, after every page of the stage's objects is settled (RelationshipPass). */
-    public void planRelationshipChecks(Exchange exchange) {
-        pass(exchange).relationships.planChecks(books);
-    }
-
-    /** Another object whose live relationships must be read from the local server. */
-    public boolean hasRelationshipCheck(Exchange exchange) {
-        return pass(exchange).relationships.hasCheck();
-    }
-
-    /** Before GET /api/tracker/relationships of the local instance: the query of the next object. */
-    public void prepareRelationshipCheck(Exchange exchange) {
-        TrackerPass pass = pass(exchange);
-        clearForCall(exchange);
-        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, pass.relationships.nextCheckQuery());
-    }
-
-    /** After GET /api/tracker/relationships: the object's live relationships. */
-    public void readRelationshipCheck(Exchange exchange) throws Exception {
-        pass(exchange).relationships.readCheck(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        clearForCall(exchange);
-    }
-
-    /** The live relationships of an object could not be read: they wait for the next run. */
-    public void relationshipCheckFailed(Exchange exchange) {
-        String reason = caught(exchange);
-        LOG.warn("{}: reading the relationships of an object failed: {}", mode.stage, reason);
-        pass(exchange).relationships.checkFailed(pass(exchange));
-    }
-
-    /** After the liveness checks: queues what needs sending. */
-    public void selectRelationships(Exchange exchange) {
-        TrackerPass pass = pass(exchange);
-        pass.relationships.select(pass, books);
-    }
-
-    /** Relationship pass: relationships left to send. */
-    public boolean hasRelationships(Exchange exchange) {
-        return pass(exchange).relationships.pages.hasQueued();
-    }
-
-    /** Queues the next page of relationships (CREATE_AND_UPDATE only, by reference) in the batch. */
-    public void queueRelationshipPage(Exchange exchange) throws Exception {
-        TrackerPass pass = pass(exchange);
-        pass.relationships.pages.queuePage(pass, pageSize);
-    }
-
-    /** End of the relationship pass: its own figures in the run's summary. */
-    public void relationshipsDone(Exchange exchange) {
-        TrackerPass pass = pass(exchange);
-        pass.relationships.finish(pass);
+    /** The route steps of the stage's relationship pass (bean {@code trackerRelationships} / {@code eventRelationships}). */
+    public RelationshipSteps relationshipSteps() {
+        return new RelationshipSteps(books, pageSize, mode.stage);
     }
 
     /** True when the batch holds as many pages as may be sent at once. */
@@ -738,13 +690,13 @@ public final class TrackerPushStage {
         return page;
     }
 
-    private static String caught(Exchange exchange) {
+    static String caught(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
         return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private static TrackerPass pass(Exchange exchange) {
+    static TrackerPass pass(Exchange exchange) {
         TrackerPass pass = exchange.getVariable(TrackerPass.VARIABLE, TrackerPass.class);
         if (pass == null) {
             throw new IllegalStateException("no tracker window open on this exchange");
@@ -753,7 +705,7 @@ public final class TrackerPushStage {
     }
 
     /** Nothing of the previous answer (headers, body) may leak into the next request. */
-    private static void clearForCall(Exchange exchange) {
+    static void clearForCall(Exchange exchange) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(null);
     }
