@@ -83,6 +83,9 @@ final class TrackerRelationships {
         Set<String> view = dataView(constraint, kind == Kind.EVENT ? "dataElements" : "attributes");
         switch (kind) {
             case TRACKED_ENTITY -> {
+                if (!nested.has("inactive")) {
+                    nested.put("inactive", false); // a primitive of the view: always there
+                }
                 nested.put("potentialDuplicate", false);
                 nested.set("attributes", filter(nested.path("attributes"), "attribute", view));
                 nested.putArray("enrollments");

@@ -217,6 +217,23 @@ class RelationshipSyncTest extends TrackerSyncTestBase {
         assertThat(state(rejected)).isEqualTo("SYNCED");
     }
 
+    @Test
+    @Order(6)
+    void whenTheLiveRelationshipsCannotBeReadTheyWaitForTheNextRun() throws Exception {
+        String[] tes = liveTrackedEntities();
+        String rel = newLocalRelationship(tes[7], tes[8]);
+        pair.local().faults().on("GET", "/api/tracker/relationships").fromRequest(1).fail(Fault.status(500));
+        JobRun failed = run();
+        pair.local().faults().clear();
+        assertThat(failed.status()).as(failed.summary()).isEqualTo(JobRun.Status.FAILED);
+        assertThat(failed.summary()).contains("could not be read from the local server (read again next run)");
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, rel)).isEmpty();
+        JobRun next = run();
+        assertThat(next.status()).as(next.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(pair.central().tracker().get(Kind.RELATIONSHIP, rel)).isPresent();
+        assertThat(state(rel)).isEqualTo("SYNCED");
+    }
+
     private String rejected;
     private String rejectedFrom;
 
