@@ -327,6 +327,10 @@ final class TrackerImporter {
                 error(o, "E4012", "Could not find `{0}`: `{1}`, linked to relationship.", kind.idField(), uid);
             }
         }
+        if (instance.tracker().get(Kind.RELATIONSHIP, o.uid()).isEmpty()) {
+            relationships.duplicate(o.uid(), o.body()).ifPresent(args -> error(o, "E4018",
+                    "Relationship: `{0}`, linking {1}: `{2}` to {3}: `{4}` already exists.", args));
+        }
     }
 
     private void checkAttributes(Obj o) {

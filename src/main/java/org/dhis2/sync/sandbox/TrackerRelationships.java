@@ -195,6 +195,45 @@ final class TrackerRelationships {
     }
 
     /**
+     * A new relationship linking the same ends with the same type as a live stored one (either way round when the
+     * type is bidirectional) is a duplicate: E4018 (DuplicationValidator, TrackerPreheat.isDuplicate). The
+     * message arguments, or empty.
+     */
+    Optional<String[]> duplicate(String uid, ObjectNode relationship) {
+        String type = relationship.path("relationshipType").asText(null);
+        String[] from = end(relationship.path("from"));
+        String[] to = end(relationship.path("to"));
+        if (type == null || from == null || to == null) {
+            return Optional.empty();
+        }
+        boolean bidirectional = instance.catalog().get(TrackerRefs.RELATIONSHIP_TYPES, type)
+                .map(t -> t.path("bidirectional").asBoolean(false)).orElse(false);
+        for (Item r : instance.tracker().children(Kind.RELATIONSHIP, from[1])) {
+            if (r.deleted() || r.uid().equals(uid) || !type.equals(r.text("relationshipType"))) {
+                continue;
+            }
+            String[] f = end(r.body().path("from"));
+            String[] t = end(r.body().path("to"));
+            boolean same = java.util.Arrays.equals(f, from) && java.util.Arrays.equals(t, to);
+            boolean inverse = bidirectional && java.util.Arrays.equals(f, to) && java.util.Arrays.equals(t, from);
+            if (same || inverse) {
+                return Optional.of(new String[] {uid, from[0], from[1], to[0], to[1]});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {tracker type, uid} of an end, or null. */
+    private static String[] end(JsonNode end) {
+        String uid = TrackerFormats.relationshipEnd(end);
+        if (uid == null) {
+            return null;
+        }
+        String type = end.has("event") ? "EVENT" : end.has("enrollment") ? "ENROLLMENT" : "TRACKED_ENTITY";
+        return new String[] {type, uid};
+    }
+
+    /**
      * After a relationship was created or deleted: DHIS2 bumps the lastUpdated of its tracked entity "origins",
      * the "from" tracked entity, and the "to" one when the type is bidirectional
      * (Relationship.getTrackedEntityOrigins, DefaultTrackerBundleService.updateTrackedEntitiesLastUpdated).

@@ -254,6 +254,29 @@ class RelationshipApiTest {
         }
     }
 
+    @Test
+    @Contract("REL-9")
+    void aSecondRelationshipLinkingTheSameEndsIsADuplicate() throws Exception {
+        try (TrackerSandboxFixture s = new TrackerSandboxFixture(41)) {
+            twoRelated(s);
+            var same = s.post("/api/tracker?async=false", "{\"relationships\":["
+                    + relationship(s, "relBBBBBBBB", TE_A, TE_B) + "]}");
+            assertThat(same.status()).isEqualTo(409);
+            JsonNode error = same.body().path("validationReport").path("errorReports").get(0);
+            assertThat(error.path("errorCode").asText()).isEqualTo("E4018");
+            assertThat(error.path("message").asText()).isEqualTo("Relationship: `relBBBBBBBB`, linking TRACKED_ENTITY: `"
+                    + TE_A + "` to TRACKED_ENTITY: `" + TE_B + "` already exists.");
+            // the other way round: a duplicate of a bidirectional type only
+            var inverse = s.post("/api/tracker?async=false", "{\"relationships\":["
+                    + relationship(s, "relCCCCCCCC", TE_B, TE_A) + "]}");
+            assertThat(inverse.status()).isEqualTo(409);
+            setBidirectional(s, false);
+            var unidirectional = s.post("/api/tracker?async=false", "{\"relationships\":["
+                    + relationship(s, "relCCCCCCCC", TE_B, TE_A) + "]}");
+            assertThat(unidirectional.status()).as(unidirectional.raw()).isEqualTo(200);
+        }
+    }
+
     private static List<Instant> times(TrackerSandboxFixture s) {
         List<Instant> t = new ArrayList<>();
         t.add(s.store().get(Kind.TRACKED_ENTITY, TE_A).orElseThrow().updatedAt());
