@@ -112,8 +112,12 @@ public final class Engine implements AutoCloseable {
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
-            main.bind("eventSync", TrackerPushStage.events(database.dataSource(), settings));
-            main.bind("trackerSync", TrackerPushStage.trackedEntities(database.dataSource(), settings));
+            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings);
+            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings);
+            main.bind("eventSync", eventSync);
+            main.bind("trackerSync", trackerSync);
+            main.bind("eventRelationships", eventSync.relationshipSteps());
+            main.bind("trackerRelationships", trackerSync.relationshipSteps());
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
                     new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
                     settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));

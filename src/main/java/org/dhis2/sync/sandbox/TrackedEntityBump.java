@@ -1,6 +1,5 @@
 package org.dhis2.sync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Set;
@@ -22,7 +21,7 @@ final class TrackedEntityBump {
         this.store = store;
     }
 
-    /** Notes the tracked entities of an enrollment, event or relationship being written or deleted. */
+    /** Notes the tracked entity of an enrollment or event being written or deleted. */
     void note(Kind kind, ObjectNode body) {
         switch (kind) {
             case ENROLLMENT, EVENT -> {
@@ -35,16 +34,8 @@ final class TrackedEntityBump {
                     trackedEntities.add(te);
                 }
             }
-            case RELATIONSHIP -> {
-                for (String side : new String[] {"from", "to"}) {
-                    JsonNode te = body.path(side).path("trackedEntity");
-                    String uid = te.isObject() ? te.path("trackedEntity").asText(null) : te.asText(null);
-                    if (uid != null && !uid.isEmpty()) {
-                        trackedEntities.add(uid);
-                    }
-                }
-            }
             default -> {
+                // relationships bump their origins themselves (TrackerRelationships.bumpOrigins, REL-5)
             }
         }
     }

@@ -199,10 +199,7 @@ final class TrackerExports {
     }
 
     private ArrayNode relationships(String uid, boolean includeDeleted) {
-        ArrayNode array = SandboxJson.array();
-        instance.tracker().children(Kind.RELATIONSHIP, uid).stream()
-                .filter(r -> includeDeleted || !r.deleted()).forEach(r -> array.add(r.toJson()));
-        return array;
+        return new TrackerRelationships(instance).exportedWith(uid, includeDeleted);
     }
 
     private ObjectNode oldEvent(Item item) {

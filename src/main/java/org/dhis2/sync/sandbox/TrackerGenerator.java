@@ -157,7 +157,8 @@ final class TrackerGenerator {
         for (int r = 0; r < spec.relationships() && trackedEntities.size() > 1 && relType != null; r++) {
             String from = pick(random, trackedEntities);
             String to = pick(random, trackedEntities);
-            if (from.equals(to) || !pairs.add(from + to)) {
+            // the type is bidirectional: DHIS2 holds one relationship per pair either way round (contract REL-9)
+            if (from.equals(to) || pairs.contains(to + from) || !pairs.add(from + to)) {
                 continue;
             }
             ObjectNode rel = SandboxJson.object().put("relationshipType", relType).put("bidirectional", true);

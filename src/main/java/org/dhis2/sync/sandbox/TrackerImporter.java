@@ -46,6 +46,9 @@ final class TrackerImporter {
     private final List<Error> errors = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
     private final TrackedEntityBump bump;
+    /** Relationships that exist already: DHIS2 never updates them (RelationshipPersister.isUpdatable). */
+    private final Set<String> existingRelationships = new HashSet<>();
+    private final TrackerRelationships relationships;
 
     TrackerImporter(Dhis2Instance instance, SandboxRequest request) {
         this.instance = instance;
@@ -54,6 +57,7 @@ final class TrackerImporter {
         this.strategy = enumParam(request, "importStrategy", Strategy.class, Strategy.CREATE_AND_UPDATE);
         this.atomicAll = !"OBJECT".equalsIgnoreCase(request.param("atomicMode", "ALL"));
         this.reportMode = request.param("reportMode", "ERRORS").toUpperCase();
+        this.relationships = new TrackerRelationships(instance);
         for (Kind k : Kind.values()) {
             payload.put(k, new ArrayList<>());
             invalid.put(k, new HashSet<>());
@@ -100,7 +104,7 @@ final class TrackerImporter {
         int ignored = 0;
         for (Kind k : ORDER) {
             for (Obj o : payload.get(k)) {
-                if (!persist || invalid.get(k).contains(o.uid())) {
+                if (!persist || invalid.get(k).contains(o.uid()) || unchanged(o)) {
                     ignored++;
                     stats.get(k)[3]++;
                 }
@@ -122,6 +126,9 @@ final class TrackerImporter {
 
     /** Adds an object and its nested children (which get their parent's UID as reference). */
     private void add(Kind kind, ObjectNode body, Obj parent) {
+        if (kind == Kind.RELATIONSHIP) {
+            TrackerRelationships.requireNestedEnds(body);
+        }
         String uid = body.path(kind.idField()).asText("");
         if (uid.isEmpty()) {
             uid = Uids.random(); // DHIS2 assigns a UID to objects without one
@@ -204,6 +211,12 @@ final class TrackerImporter {
             };
             String label = o.kind() == Kind.TRACKED_ENTITY ? "TrackedEntityInstance" : name;
             return error(o, code, label + ": `{0}`, already exists.", o.uid());
+        }
+        if (existing != null && o.kind() == Kind.RELATIONSHIP && strategy != Strategy.DELETE) {
+            // an update of a relationship: a warning, and the persister ignores it (ExistenceValidator)
+            warnings.add(new Warning("E4015", "Relationship: `" + o.uid() + "`, already exists.", o.kind(),
+                    o.uid()));
+            existingRelationships.add(o.uid());
         }
         if (existing == null && (strategy == Strategy.UPDATE || strategy == Strategy.DELETE)) {
             return switch (o.kind()) {
@@ -326,6 +339,10 @@ final class TrackerImporter {
                 error(o, "E4012", "Could not find `{0}`: `{1}`, linked to relationship.", kind.idField(), uid);
             }
         }
+        if (instance.tracker().get(Kind.RELATIONSHIP, o.uid()).isEmpty()) {
+            relationships.duplicate(o.uid(), o.body()).ifPresent(args -> error(o, "E4018",
+                    "Relationship: `{0}`, linking {1}: `{2}` to {3}: `{4}` already exists.", args));
+        }
     }
 
     /**
@@ -371,6 +388,11 @@ final class TrackerImporter {
         return refs.exists(type, uid) && !instance.faults().rejectedUids().contains(uid);
     }
 
+    /** An existing relationship sent again: validated, then ignored without an object report. */
+    private boolean unchanged(Obj o) {
+        return o.kind() == Kind.RELATIONSHIP && strategy != Strategy.DELETE && existingRelationships.contains(o.uid());
+    }
+
     private boolean inPayload(Kind kind, String uid) {
         return uids.get(kind).contains(uid);
     }
@@ -404,16 +426,22 @@ final class TrackerImporter {
         }
         for (Kind kind : order) {
             for (Obj o : payload.get(kind)) {
-                if (invalid.get(kind).contains(o.uid())) {
+                if (invalid.get(kind).contains(o.uid()) || unchanged(o)) {
                     continue;
                 }
                 bump.note(kind, store.get(kind, o.uid()).map(Item::body).orElse(o.body()));
                 if (strategy == Strategy.DELETE) {
-                    store.delete(kind, o.uid());
+                    Item before = store.get(kind, o.uid()).orElse(null);
+                    if (store.delete(kind, o.uid()) && kind == Kind.RELATIONSHIP) {
+                        relationships.bumpOrigins(before);
+                    }
                     stats.get(kind)[2]++;
                 } else {
                     Item existing = store.get(kind, o.uid()).orElse(null);
-                    store.put(kind, o.uid(), merged(o, existing), stampedAt);
+                    Item stored = store.put(kind, o.uid(), merged(o, existing), stampedAt);
+                    if (kind == Kind.RELATIONSHIP) {
+                        relationships.bumpOrigins(stored);
+                    }
                     if (kind == Kind.ENROLLMENT && o.body().path("attributes").size() > 0) {
                         mergeEnrollmentAttributes(o);
                     }

@@ -1,12 +1,9 @@
 package org.dhis2.sync.tracker;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
@@ -61,8 +58,8 @@ public final class TrackerPass {
     final SkipSyncFields skipSync;
     final List<String> scopes = new ArrayList<>();
     final Set<String> processed = new HashSet<>();
-    final Map<String, ObjectNode> relationships = new LinkedHashMap<>();
-    final Map<String, Instant> relationshipTimes = new LinkedHashMap<>();
+    /** Relationships read with this run's objects, sent after all of them are settled. */
+    final RelationshipPass relationships = new RelationshipPass();
     /** Pages read but not yet sent; sent together (in parallel) when full or when reading is over. */
     final List<Page> batch = new ArrayList<>();
     /** Progress stages whose pages were all read; completed once their last batch is settled. */

@@ -42,7 +42,7 @@ public final class TrackerPushStage {
     /** Which tracker stage: anonymous events of event programs, or tracked entities with everything nested. */
     public enum Mode {
         EVENTS("events", "events", "Event programs data synchronization", "events", "WITHOUT_REGISTRATION",
-                "*,!relationships"),
+                "*,relationships[*]"),
         TRACKED_ENTITIES("tracker", "trackedEntities", "Tracker programs data synchronization", "tracked entities",
                 "WITH_REGISTRATION", "*,enrollments[*,events[*]],relationships[*],!programOwners");
 
@@ -251,7 +251,11 @@ public final class TrackerPushStage {
         List<ObjectNode> toSend = new ArrayList<>();
         for (ObjectNode o : fresh) {
             Member self = member(topType(), o);
-            if (needsSending(states.get(self.uid()), self.updatedAt())) {
+            ItemState own = states.get(self.uid());
+            boolean changed = needsSending(own, self.updatedAt());
+            // sent or not, its relationships are considered: they have their own states
+            pass.relationships.collect(o, self, changed, own != null && own.resendRequested());
+            if (changed) {
                 toSend.add(o);
             }
         }
@@ -304,39 +308,9 @@ public final class TrackerPushStage {
         final ObjectNode upserts = JSON.createObjectNode();
     }
 
-    /** Relationship pass (tracker stage), after all tracked entities are settled: relationships left to send. */
-    public boolean hasRelationships(Exchange exchange) {
-        return !pass(exchange).relationships.isEmpty();
-    }
-
-    /** Queues the next page of relationships (CREATE_AND_UPDATE only) in the batch. */
-    public void queueRelationshipPage(Exchange exchange) throws Exception {
-        TrackerPass pass = pass(exchange);
-        ObjectNode upserts = JSON.createObjectNode();
-        ArrayNode array = upserts.putArray(TrackerType.RELATIONSHIP.collection());
-        List<Unit> units = new ArrayList<>();
-        Iterator<Map.Entry<String, ObjectNode>> it = pass.relationships.entrySet().iterator();
-        while (it.hasNext() && units.size() < pageSize) {
-            Map.Entry<String, ObjectNode> e = it.next();
-            array.add(e.getValue());
-            units.add(new Unit(new Member(TrackerType.RELATIONSHIP, e.getKey(),
-                    pass.relationshipTimes.get(e.getKey()), false), List.of()));
-            it.remove();
-        }
-        if (pass.stage == null || pass.readStages.contains(pass.stage) || pass.stage.isComplete()) {
-            if (pass.stage != null && !pass.readStages.contains(pass.stage)) {
-                pass.readStages.add(pass.stage);
-            }
-            pass.stage = pass.process.startStage("Synchronizing relationships", 0,
-                    JobProgress.FailurePolicy.SKIP_ITEM);
-            pass.pageNumber = 0;
-        }
-        pass.sent += units.size();
-        pass.pageNumber++;
-        JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + units.size()
-                + " relationships");
-        pass.batch.add(new Page(pass, pass.pageNumber, "relationships", item, units, null,
-                JSON.writeValueAsString(upserts)));
+    /** The route steps of the stage's relationship pass (bean {@code trackerRelationships} / {@code eventRelationships}). */
+    public RelationshipSteps relationshipSteps() {
+        return new RelationshipSteps(books, pageSize, mode.stage);
     }
 
     /** True when the batch holds as many pages as may be sent at once. */
@@ -411,6 +385,10 @@ public final class TrackerPushStage {
     public void settlePage(Exchange exchange) {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
+        if (RelationshipPages.SCOPE.equals(page.scope)) {
+            pass.relationships.pages.settle(page, books);
+            return;
+        }
         List<Settlement> settlements = new ArrayList<>();
         int synced = 0;
         int errors = 0;
@@ -440,6 +418,7 @@ public final class TrackerPushStage {
                 default -> {
                     open++;
                     pass.unsettledAt(u.self().updatedAt());
+                    pass.relationships.ownerNotConfirmed(u.self().uid());
                 }
             }
         }
@@ -483,8 +462,13 @@ public final class TrackerPushStage {
         Page page = page(exchange);
         TrackerPass pass = page.pass;
         String reason = caught(exchange);
+        if (RelationshipPages.SCOPE.equals(page.scope)) {
+            pass.relationships.pages.failed(page, reason);
+            return;
+        }
         for (Unit u : page.units) {
             pass.unsettledAt(u.self().updatedAt());
+            pass.relationships.ownerNotConfirmed(u.self().uid());
         }
         pass.count(0, 0, 0, page.units.size());
         page.item.fail("Page " + page.number + " was not confirmed by central: " + reason);
@@ -578,6 +562,7 @@ public final class TrackerPushStage {
             }
             Member m = member(TrackerType.ENROLLMENT, en);
             members.add(m);
+            en.remove("relationships"); // sent by reference after all tracked entities
             if (m.deleted()) {
                 array(deletes, TrackerType.ENROLLMENT).addObject().put("enrollment", m.uid());
                 ei.remove();
@@ -599,13 +584,9 @@ public final class TrackerPushStage {
         if (relationships != null) {
             for (JsonNode r : relationships) {
                 Member rm = member(TrackerType.RELATIONSHIP, (ObjectNode) r);
-                if (rm.deleted()) {
+                if (rm.deleted()) { // live ones go by reference after all tracked entities (RelationshipPass)
                     members.add(rm);
                     array(deletes, TrackerType.RELATIONSHIP).addObject().put("relationship", rm.uid());
-                } else {
-                    // sent after all tracked entities, so that both ends exist on central
-                    pass.relationships.put(rm.uid(), (ObjectNode) r);
-                    pass.relationshipTimes.put(rm.uid(), rm.updatedAt());
                 }
             }
         }
@@ -715,13 +696,13 @@ public final class TrackerPushStage {
         return page;
     }
 
-    private static String caught(Exchange exchange) {
+    static String caught(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
         return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private static TrackerPass pass(Exchange exchange) {
+    static TrackerPass pass(Exchange exchange) {
         TrackerPass pass = exchange.getVariable(TrackerPass.VARIABLE, TrackerPass.class);
         if (pass == null) {
             throw new IllegalStateException("no tracker window open on this exchange");
@@ -730,7 +711,7 @@ public final class TrackerPushStage {
     }
 
     /** Nothing of the previous answer (headers, body) may leak into the next request. */
-    private static void clearForCall(Exchange exchange) {
+    static void clearForCall(Exchange exchange) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(null);
     }
