@@ -268,6 +268,9 @@ class RealDhis2SuiteTest {
         }
         assertCentralMatchesLocal();
         assertThat(trackedEntities(local).get(trackedEntities.get(0)).toString()).contains(SECRET_ATTRIBUTE);
+        assertThat(trackedEntities(central).get(trackedEntities.get(0)).path("relationships")
+                .findValuesAsText("relationship")).as("the relationship on central").contains(relationship);
+        assertThat(events(local).values()).allMatch(dv -> dv.contains(SECRET_DATA_ELEMENT));
     }
 
     @Test
