@@ -35,6 +35,11 @@ final class RelationshipPages {
     static final String SCOPE = "relationships";
     /** DHIS2's "Relationship: uid, already exists." (a warning on CREATE_AND_UPDATE: ignored, not updated). */
     static final String ALREADY_EXISTS = "E4015";
+    /**
+     * E4012: an end of the relationship is not on central (yet): its page failed or was not sent in this run. Not a
+     * rejection of the relationship itself, which is sent again once the end is there (settling it as ERROR lost it).
+     */
+    static final String END_NOT_FOUND = "E4012";
     private static final Logger LOG = LoggerFactory.getLogger(RelationshipPages.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -120,6 +125,10 @@ final class RelationshipPages {
             SyncState state = v.state();
             if (state == SyncState.WARNING && v.conflicts().stream().allMatch(c -> ALREADY_EXISTS.equals(c.errorCode()))) {
                 state = SyncState.SYNCED; // central has it and keeps it as it is
+            }
+            if (state == SyncState.ERROR && !v.conflicts().isEmpty()
+                    && v.conflicts().stream().allMatch(c -> END_NOT_FOUND.equals(c.errorCode()))) {
+                state = SyncState.TO_UPDATE; // not arrived: sent again next run
             }
             if (state.settled()) {
                 String error = state == SyncState.SYNCED || v.conflicts().isEmpty() ? null

@@ -203,6 +203,17 @@ public final class TrackerPushStage {
     /** Loop condition: another page to read (moving to the next program or type when one is done). */
     public boolean hasNextPage(Exchange exchange) {
         TrackerPass pass = pass(exchange);
+        if (pass.run.stopRequested() && !(pass.scopeDone && pass.scopeIndex + 1 >= pass.scopes.size())) {
+            // the engine shuts down: no new page; what was not read waits, the window stays where it was
+            pass.unsettledAt(pass.previousWatermark);
+            pass.scopeDone = true;
+            if (pass.stage != null && !pass.stage.isComplete()) {
+                pass.readStages.add(pass.stage);
+            }
+            pass.scopeIndex = pass.scopes.size();
+            LOG.info("{}: stopped by the engine's shutdown; the rest is read next run", mode.stage);
+            return false;
+        }
         while (pass.scopeDone) {
             if (pass.stage != null) {
                 pass.readStages.add(pass.stage); // completed when its pages are settled

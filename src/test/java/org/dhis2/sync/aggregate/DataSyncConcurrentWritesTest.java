@@ -85,7 +85,8 @@ class DataSyncConcurrentWritesTest {
             writer.start();
         }
         try {
-            for (int run = 0; run < 6; run++) {
+            // at least six runs, and as many more as a slow machine needs for the writers to write enough
+            for (int run = 0; run < 30 && (run < 6 || written.get() <= 20); run++) {
                 f.runJob();
                 sleep(300);
             }

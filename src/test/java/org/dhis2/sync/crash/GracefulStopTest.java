@@ -15,6 +15,7 @@ import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
+import org.dhis2.sync.sandbox.TrackerStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,41 @@ class GracefulStopTest {
             JsonNode next = engine.run("DATA_SYNC");
             assertThat(next.path("status").asText()).as(next.toString()).isEqualTo("SUCCESS");
             assertThat(values(pair.central())).isEqualTo(values(pair.local()));
+        }
+    }
+
+    @Test
+    void sigtermDuringATrackerRunStopsTakingPagesAndTheNextRunCompletesIt(@TempDir Path temp) throws Exception {
+        try (SandboxPair pair = SandboxPair.start(Dhis2Version.of(41), Dhis2Version.of(40));
+             EngineProcess engine = new EngineProcess(temp.resolve("engine"), pair.localServer().url(),
+                     pair.centralServer().url(), Map.of("sync.tracker.pageSize", "5",
+                     "sync.tracker.parallelism", "1"))) {
+            SandboxGenerator.populate(pair, GeneratorSpec.small());
+            engine.start();
+            pair.central().faults().setLatency(Duration.ofMillis(700));
+            String jobId = engine.execute("TRACKER_PROGRAMS_DATA_SYNC");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (pair.central().requests().count("POST", "/api/tracker") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            engine.terminate();
+            assertThat(engine.awaitExit(Duration.ofSeconds(40))).as("the engine exits:\n%s", engine.log()).isTrue();
+            pair.central().faults().setLatency(Duration.ZERO);
+            assertThat(KillPointsTest.alive(pair.central(), TrackerStore.Kind.TRACKED_ENTITY, false))
+                    .as("not every page was sent").isNotEqualTo(KillPointsTest.alive(pair.local(),
+                            TrackerStore.Kind.TRACKED_ENTITY, false));
+
+            engine.start();
+            assertThat(engine.getJson("/api/jobs/TRACKER_PROGRAMS_DATA_SYNC/runs").path("runs").findValues("jobId")
+                    .stream().anyMatch(id -> id.asText().equals(jobId))).isTrue();
+            assertThat(engine.getJson("/api/jobs/TRACKER_PROGRAMS_DATA_SYNC/runs").path("runs").get(0)
+                    .path("status").asText()).isEqualTo("CANCELLED");
+            JsonNode next = engine.run("TRACKER_PROGRAMS_DATA_SYNC");
+            assertThat(next.path("status").asText()).as(next.toString()).isEqualTo("SUCCESS");
+            for (TrackerStore.Kind kind : TrackerStore.Kind.values()) {
+                assertThat(KillPointsTest.alive(pair.central(), kind, false)).as(kind.name())
+                        .isEqualTo(KillPointsTest.alive(pair.local(), kind, false));
+            }
         }
     }
 
