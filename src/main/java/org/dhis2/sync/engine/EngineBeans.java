@@ -56,6 +56,8 @@ public final class EngineBeans {
         t.put("dataPushStages", DataPushStages.class);
         t.put("eventSync", TrackerPushStage.class);
         t.put("trackerSync", TrackerPushStage.class);
+        t.put("eventRelationships", org.dhis2.sync.tracker.RelationshipSteps.class);
+        t.put("trackerRelationships", org.dhis2.sync.tracker.RelationshipSteps.class);
         t.put("dataValueSync", DataValueSync.class);
         t.put("completeRegistrationSync", CompleteRegistrationSync.class);
         t.put("adminAuthentication", AdminAuthentication.class);
