@@ -46,7 +46,7 @@ final class AggregateDataValueImport {
         String strategy = AggregateApi.importStrategy(request);
         boolean dryRun = request.flag("dryRun", false);
         AggregateImportSummary summary = new AggregateImportSummary(strategy, dryRun,
-                request.flag("async", false), !instance.version().atLeast(37));
+                request.flag("async", false), !instance.version().atLeast(37)).of(instance.version());
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
         try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {

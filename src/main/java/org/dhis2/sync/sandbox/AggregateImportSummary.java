@@ -41,6 +41,25 @@ final class AggregateImportSummary {
         this(importStrategy, dryRun, async, false);
     }
 
+    /**
+     * A completeDataSetRegistrations summary: real 2.41.8.2 answers it with {@code rejectedIndexes} (empty) and
+     * without {@code dataSetComplete}, which only data value imports carry (SandboxVersusRealTest).
+     */
+    static AggregateImportSummary forRegistrations(String importStrategy, boolean dryRun, boolean async) {
+        AggregateImportSummary summary = new AggregateImportSummary(importStrategy, dryRun, async, false);
+        summary.registrations = true;
+        return summary;
+    }
+
+    private boolean registrations;
+    private boolean dataSetOptions;
+
+    /** The DHIS2 version answering: its ImportOptions key set. */
+    AggregateImportSummary of(Dhis2Version version) {
+        this.dataSetOptions = version.atLeast(40);
+        return this;
+    }
+
     AggregateImportSummary(String importStrategy, boolean dryRun, boolean async, boolean legacy) {
         this.importStrategy = importStrategy;
         this.dryRun = dryRun;
@@ -124,11 +143,13 @@ final class AggregateImportSummary {
                 indexes.forEach(idx::add);
             }
         });
-        if (!rejected.isEmpty() && !legacy) {
+        if ((!rejected.isEmpty() || registrations) && !legacy) {
             ArrayNode idx = summary.putArray("rejectedIndexes");
             rejected.forEach(idx::add);
         }
-        summary.put("dataSetComplete", dataSetComplete);
+        if (!registrations) {
+            summary.put("dataSetComplete", dataSetComplete);
+        }
         return summary;
     }
 
@@ -151,6 +172,11 @@ final class AggregateImportSummary {
         o.put("strictCategoryOptionCombos", false);
         o.put("strictAttributeOptionCombos", false);
         o.put("strictOrganisationUnits", false);
+        if (dataSetOptions) { // ImportOptions has them from 2.40 (core@2.40.0, 2.41.8.2; not 2.39.0)
+            o.put("strictDataSetApproval", false);
+            o.put("strictDataSetLocking", false);
+            o.put("strictDataSetInputPeriods", false);
+        }
         o.put("requireCategoryOptionCombo", false);
         o.put("requireAttributeOptionCombo", false);
         o.put("skipPatternValidation", false);

@@ -100,7 +100,8 @@ final class AggregateRegistrations {
     void importRegistrations(SandboxRequest request, SandboxResponse response) {
         String strategy = AggregateApi.importStrategy(request);
         boolean dryRun = request.flag("dryRun", false);
-        AggregateImportSummary summary = new AggregateImportSummary(strategy, dryRun, request.flag("async", false));
+        AggregateImportSummary summary = AggregateImportSummary.forRegistrations(strategy, dryRun,
+                request.flag("async", false)).of(instance.version());
         JsonNode body = request.bodyJson();
         Set<String> rejected = instance.faults().rejectedUids();
         Instant now = instance.clock().tick();

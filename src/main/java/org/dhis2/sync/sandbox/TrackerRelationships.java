@@ -142,6 +142,15 @@ final class TrackerRelationships {
                     "Only one of parameters 'trackedEntity', 'enrollment' or 'event' is allowed.");
         }
         boolean includeDeleted = request.flag("includeDeleted", false);
+        for (Kind kind : new Kind[] {Kind.TRACKED_ENTITY, Kind.ENROLLMENT, Kind.EVENT}) {
+            if (request.param(kind.idField()).filter(v -> !v.isBlank()).isPresent()
+                    && instance.tracker().get(kind, given.get(0)).isEmpty()) {
+                // real 2.41.8.2: 404 {"errorCode":"E1005","message":"TrackedEntity with id X could not be found."}
+                throw new Dhis2Exception(404, "Not Found", (kind == Kind.TRACKED_ENTITY ? "TrackedEntity"
+                        : kind == Kind.ENROLLMENT ? "Enrollment" : "Event") + " with id " + given.get(0)
+                        + " could not be found.", "E1005");
+            }
+        }
         List<ObjectNode> all = new ArrayList<>();
         for (Item r : instance.tracker().children(Kind.RELATIONSHIP, given.get(0))) {
             if (includeDeleted || !r.deleted()) {

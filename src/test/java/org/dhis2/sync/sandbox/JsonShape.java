@@ -18,20 +18,20 @@ import java.util.TreeSet;
  * merged into one item shape: a key present in every item is required, a key present in some is optional. Scalars of
  * any type (null included) match each other.
  */
-final class JsonShape {
+public final class JsonShape {
 
     /**
      * Paths of the fixture missing in the answer, paths of the answer not in the fixture, and paths where one has an
      * object, array or scalar and the other something else.
      */
-    record Diff(Set<String> missing, Set<String> extra, Set<String> mismatched) {
+    public record Diff(Set<String> missing, Set<String> extra, Set<String> mismatched) {
 
         boolean same() {
             return missing.isEmpty() && extra.isEmpty() && mismatched.isEmpty();
         }
 
         /** Readable lines ("missing $.a.b", "extra $.c", "type differs at $.d"), extras on allowed paths left out. */
-        List<String> describe(Set<String> allowedExtra) {
+        public List<String> describe(Set<String> allowedExtra) {
             List<String> lines = new ArrayList<>();
             missing.forEach(p -> lines.add("missing $." + p));
             extra.stream().filter(p -> !allowedExtra.contains(p)).forEach(p -> lines.add("extra $." + p));
@@ -54,7 +54,7 @@ final class JsonShape {
         }
     }
 
-    static Diff diff(JsonNode expected, JsonNode actual) {
+    public static Diff diff(JsonNode expected, JsonNode actual) {
         Diff diff = new Diff(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
         compare(expected, actual, "", diff);
         return diff;
