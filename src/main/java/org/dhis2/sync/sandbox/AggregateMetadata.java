@@ -30,8 +30,9 @@ final class AggregateMetadata {
         return catalog.exists("organisationUnits", uid);
     }
 
+    /** The default option combo exists on every DHIS2 (created at start-up), seeded or not. */
     boolean categoryOptionComboExists(String uid) {
-        return catalog.exists("categoryOptionCombos", uid);
+        return MetadataGenerator.DEFAULT_COC.equals(uid) || catalog.exists("categoryOptionCombos", uid);
     }
 
     /** DHIS2's default COC, also the default attribute option combo (a fixed UID on every DHIS2). */

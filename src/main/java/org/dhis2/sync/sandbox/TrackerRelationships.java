@@ -48,6 +48,24 @@ final class TrackerRelationships {
     }
 
     /** One relationship in DHIS2's export view (RelationshipMapper): type name and direction from the type. */
+    /** The default view of the relationships endpoint: UIDs only, ends nested as on input. */
+    private static ObjectNode references(Item r) {
+        ObjectNode node = SandboxJson.object().put("relationship", r.uid())
+                .put("relationshipType", r.text("relationshipType"));
+        for (String side : new String[] {"from", "to"}) {
+            JsonNode end = r.body().path(side);
+            ObjectNode out = node.putObject(side);
+            for (String kind : new String[] {"trackedEntity", "enrollment", "event"}) {
+                JsonNode ref = end.path(kind);
+                String uid = ref.isObject() ? ref.path(kind).asText(null) : ref.asText(null);
+                if (uid != null && !uid.isEmpty()) {
+                    out.putObject(kind).put(kind, uid);
+                }
+            }
+        }
+        return node;
+    }
+
     ObjectNode view(Item r) {
         ObjectNode node = SandboxJson.object();
         node.put("relationship", r.uid());
@@ -154,7 +172,8 @@ final class TrackerRelationships {
         List<ObjectNode> all = new ArrayList<>();
         for (Item r : instance.tracker().children(Kind.RELATIONSHIP, given.get(0))) {
             if (includeDeleted || !r.deleted()) {
-                all.add(view(r));
+                // without fields, real 2.41.8.2 answers the UIDs only: relationship, type, and each end's UID
+                all.add(request.param("fields").filter(f -> !f.isBlank()).isPresent() ? view(r) : references(r));
             }
         }
         Dhis2Version.TrackerPageShape shape = instance.version().trackerPageShape();

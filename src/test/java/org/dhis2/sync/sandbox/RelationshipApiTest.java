@@ -81,7 +81,7 @@ class RelationshipApiTest {
                     + "\"relationshipType\":\"" + s.id(TrackerRefs.RELATIONSHIP_TYPES, 0) + "\",\"from\":{\"event\":"
                     + "{\"event\":\"relEvAAAAAA\"}},\"to\":{\"trackedEntity\":{\"trackedEntity\":\"" + TE_A
                     + "\"}}}]}").status()).isEqualTo(200);
-            var answer = s.get("/api/tracker/relationships?event=relEvAAAAAA&paging=false");
+            var answer = s.get("/api/tracker/relationships?event=relEvAAAAAA&paging=false&fields=*");
             JsonNode exported = answer.body().path("relationships").get(0);
             JsonShape.Diff diff = JsonShape.diff(JsonShape.fixture("payloads/tracker/new_relationship.json"), exported);
             assertThat(diff.mismatched()).isEmpty();
@@ -251,6 +251,30 @@ class RelationshipApiTest {
                     .path(key)).isEmpty();
             assertThat(s.get("/api/tracker/relationships?trackedEntity=" + TE_B
                     + "&includeDeleted=true&page=1&pageSize=1000").body().path(key)).hasSize(1);
+        }
+    }
+
+    @Test
+    @Contract({"REL-10", "TRK-11"})
+    void withoutFieldsTheRelationshipsOfAnObjectAreUidsOnlyAndAnUnknownObjectIs404() throws Exception {
+        try (TrackerSandboxFixture s = new TrackerSandboxFixture(41)) {
+            twoRelated(s);
+            JsonNode slim = s.get("/api/tracker/relationships?trackedEntity=" + TE_A).body().path("relationships")
+                    .get(0);
+            assertThat(slim.path("relationship").asText()).isEqualTo(REL);
+            assertThat(slim.has("relationshipName")).isFalse();
+            for (String side : new String[] {"from", "to"}) {
+                assertThat(slim.path(side).path("trackedEntity").size()).as(side).isEqualTo(1);
+                assertThat(slim.path(side).path("trackedEntity").has("trackedEntity")).isTrue();
+            }
+            JsonNode full = s.get("/api/tracker/relationships?trackedEntity=" + TE_A + "&fields=*").body()
+                    .path("relationships").get(0);
+            assertThat(full.has("relationshipName")).isTrue();
+            var unknown = s.get("/api/tracker/relationships?trackedEntity=NoSuchTe001");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.body().path("errorCode").asText()).isEqualTo("E1005");
+            assertThat(unknown.body().path("message").asText())
+                    .isEqualTo("TrackedEntity with id NoSuchTe001 could not be found.");
         }
     }
 
