@@ -40,6 +40,9 @@ final class ItemKinds {
         items.add(CompleteRegistrationSync.KIND);
         ITEMS = List.copyOf(items);
         items.add(DATA_VALUE_SET);
+        for (TrackerType t : TrackerType.values()) {
+            items.add("DOWNLOAD_" + t.name()); // what the local instance rejected of a tracker download
+        }
         CONFLICTS = List.copyOf(items);
     }
 

@@ -35,6 +35,7 @@ public final class SyncSettings {
     private final int eventsParallelism;
     private final List<String> eventsPrograms;
     private final List<String> trackerPrograms;
+    private final DownloadSettings download;
     private final Optional<Instant> skipChangedBefore;
     private final java.time.Duration windowOverlap;
     private final java.time.Duration shutdownTimeout;
@@ -72,6 +73,10 @@ public final class SyncSettings {
         this.eventsParallelism = c.integer("sync.events.parallelism", 1, 16);
         this.eventsPrograms = c.uids("sync.events.programs");
         this.trackerPrograms = c.uids("sync.tracker.programs");
+        // the Android SDK's defaults: 50 tracked entities per call, 500 per program
+        this.download = new DownloadSettings(c.integer("sync.download.pageSize", 5, 500),
+                c.integer("sync.download.limit", 1, 1_000_000), c.uids("sync.download.programs"),
+                p.getProperty("sync.download.breakTheGlassReason", "").trim());
         this.skipChangedBefore = c.instant("sync.skipChangedBefore");
         this.windowOverlap = java.time.Duration.ofSeconds(c.integer("sync.window.overlapSeconds", 0, 3600));
         this.shutdownTimeout = java.time.Duration.ofSeconds(c.integer("sync.shutdown.timeoutSeconds", 0, 600));
@@ -156,6 +161,11 @@ public final class SyncSettings {
     }
 
     /** Configured tracker programs; empty = every tracked entity type of the local instance. */
+    /** TRACKER_DOWNLOAD: page size, limit per program, programs, break-the-glass reason. */
+    public DownloadSettings download() {
+        return download;
+    }
+
     public List<String> trackerPrograms() {
         return trackerPrograms;
     }

@@ -21,6 +21,7 @@ import org.dhis2.sync.aggregate.DataValueSync;
 import org.dhis2.sync.aggregate.OverlapMemory;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
+import org.dhis2.sync.download.TrackerDownloadStage;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.http.RetryAfter;
@@ -132,6 +133,14 @@ public final class Engine implements AutoCloseable {
             main.bind("adminJobs", new AdminJobs());
             main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
             main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
+            // tracker download, central -> local (routes/tracker-download.camel.yaml)
+            TrackerDownloadStage download = new TrackerDownloadStage(database.dataSource(), "default",
+                    settings.download(), settings.windowOverlap(), settings.skipChangedBefore().orElse(null));
+            main.bind("trackerDownload", download);
+            main.bind("adminDownloads", new org.dhis2.sync.admin.AdminDownloads());
+            main.bind("downloadImport", download.importSteps());
+            main.bind("downloadFetches", download.fetches());
+            main.bind("downloadRelationships", download.relationships());
             EngineBeans.verifyBound(main);
             extraBeans.forEach(main::bind);
             // the route files as validate checks them, with the beans really bound: a finding (unknown

@@ -65,6 +65,11 @@ public final class EngineBeans {
         t.put("adminJobs", AdminJobs.class);
         t.put("adminQueries", AdminQueries.class);
         t.put("itemResend", ItemResend.class);
+        t.put("adminDownloads", org.dhis2.sync.admin.AdminDownloads.class);
+        t.put("trackerDownload", org.dhis2.sync.download.TrackerDownloadStage.class);
+        t.put("downloadImport", org.dhis2.sync.download.DownloadImportSteps.class);
+        t.put("downloadFetches", org.dhis2.sync.download.DownloadFetches.class);
+        t.put("downloadRelationships", org.dhis2.sync.download.DownloadRelationships.class);
         TYPES = java.util.Collections.unmodifiableMap(t);
     }
 

@@ -21,6 +21,14 @@ public interface JobControl {
      */
     String execute(String jobType, String trigger);
 
+    /**
+     * Runs the job now and waits for the run to end, with extra exchange properties telling the run what to do
+     * (e.g. a download by UID).
+     *
+     * @throws JobAlreadyRunningException when a run of this job type (or one sharing a stage) is in progress
+     */
+    JobRun runAndWait(String jobType, String trigger, java.util.Map<String, Object> properties);
+
     /** The live progress tree (DHIS2's array of processes) of the job's running run; empty when none runs. */
     java.util.Optional<List<JobProgress.Process>> runningProgress(String jobType);
 }

@@ -78,6 +78,24 @@ public final class JobOperations implements JobControl {
         return run.jobId();
     }
 
+    @Override
+    public JobRun runAndWait(String jobType, String trigger, java.util.Map<String, Object> properties) {
+        knownSchedule(jobType);
+        if (context == null || !JobScheduler.hasJobRoute(context, jobType)) {
+            throw new IllegalArgumentException("job " + jobType + " has no route (direct:job." + jobType + ") installed");
+        }
+        JobRun run = coordinator.begin(jobType, trigger);
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setHeader("trigger", trigger);
+        exchange.setProperty(JobCoordinator.RUN_PROPERTY, run);
+        properties.forEach(exchange::setProperty);
+        Exchange done = template.send("direct:job." + jobType, exchange);
+        if (done.getException() != null) {
+            coordinator.abandon(done);
+        }
+        return run;
+    }
+
     private JobSchedule knownSchedule(String jobType) {
         return scheduler.schedule(jobType).orElseThrow(() -> new IllegalArgumentException(
                 "unknown job type '" + jobType + "'; known: " + String.join(", ", JobSchedule.JOB_TYPES)));

@@ -15,6 +15,8 @@ public final class JobStages {
             "DATA_SYNC", Set.of("dataValues", "completeRegistrations"),
             "EVENT_PROGRAMS_DATA_SYNC", Set.of("events"),
             "TRACKER_PROGRAMS_DATA_SYNC", Set.of("trackedEntities"),
+            // the download writes the push bookkeeping of tracked entities: never beside a tracker push
+            "TRACKER_DOWNLOAD", Set.of("trackedEntities", "trackerDownload"),
             "META_DATA_SYNC", Set.of("dataValues", "completeRegistrations", "events", "trackedEntities",
                     "metadataVersions"));
 

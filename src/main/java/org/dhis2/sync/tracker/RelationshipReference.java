@@ -12,7 +12,7 @@ import java.util.Optional;
  * (dhis2-core webapi/controller/tracker/imports/RelationshipItemMapper: trackedEntity.trackedEntity,
  * enrollment.enrollment, event.event), in the nested form only (a bare UID string is a 400).
  */
-final class RelationshipReference {
+public final class RelationshipReference {
 
     private static final String[] END_KINDS = {"trackedEntity", "enrollment", "event"};
 
@@ -23,7 +23,7 @@ final class RelationshipReference {
      * {@code {"relationship","relationshipType","from":{"trackedEntity":{"trackedEntity":uid}},"to":{...}}} with
      * nothing else, or empty when the exported relationship lacks its UID, type or an end.
      */
-    static Optional<ObjectNode> of(JsonNode exported) {
+    public static Optional<ObjectNode> of(JsonNode exported) {
         String uid = text(exported.path("relationship"));
         String type = text(exported.path("relationshipType"));
         if (uid == null || type == null) {

@@ -91,6 +91,38 @@ public final class SkipSyncFields {
         }
     }
 
+    /**
+     * Removes the skip-sync attribute and data values that are empty, at any depth: a download must never blank a
+     * value the local instance keeps for itself (central never received it, so it has nothing or nothing better).
+     */
+    public void stripBlank(ObjectNode object) {
+        removeBlank(object.path("attributes"), "attribute", attributes);
+        Set<String> des = dataElementsByStage.get(object.path("programStage").asText(""));
+        if (des != null) {
+            removeBlank(object.path("dataValues"), "dataElement", des);
+        }
+        for (Iterator<JsonNode> it = object.elements(); it.hasNext(); ) {
+            JsonNode child = it.next();
+            for (JsonNode element : child.isArray() ? child : java.util.List.of(child)) {
+                if (element instanceof ObjectNode o) {
+                    stripBlank(o);
+                }
+            }
+        }
+    }
+
+    private static void removeBlank(JsonNode values, String key, Set<String> skipped) {
+        if (!(values instanceof ArrayNode array) || skipped.isEmpty()) {
+            return;
+        }
+        for (Iterator<JsonNode> it = array.iterator(); it.hasNext(); ) {
+            JsonNode v = it.next();
+            if (skipped.contains(v.path(key).asText()) && v.path("value").asText("").isBlank()) {
+                it.remove();
+            }
+        }
+    }
+
     private static void remove(JsonNode values, String key, Set<String> skipped) {
         if (!(values instanceof ArrayNode array) || skipped.isEmpty()) {
             return;

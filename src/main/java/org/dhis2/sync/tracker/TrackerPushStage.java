@@ -629,7 +629,7 @@ public final class TrackerPushStage {
     }
 
     /** Sent when never seen, unsettled, asked for again, or changed since it was settled. */
-    static boolean needsSending(ItemState s, Instant updatedAt) {
+    public static boolean needsSending(ItemState s, Instant updatedAt) {
         if (s == null || s.resendRequested() || !s.state().settled()) {
             return true;
         }
@@ -728,7 +728,7 @@ public final class TrackerPushStage {
     }
 
     /** DHIS2 tracker times are the server's local time without offset; read them as UTC, like the watermark. */
-    static Instant parseTime(String text) {
+    public static Instant parseTime(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
