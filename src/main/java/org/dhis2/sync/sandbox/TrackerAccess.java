@@ -128,6 +128,17 @@ final class TrackerAccess {
         return false;
     }
 
+    /**
+     * DefaultTrackerAccessManager.canRead(user, trackedEntity) of the version, as the relationship export applies
+     * it to both ends: 2.39/2.40 the registering org unit in the search scope; 2.41+ {@link #canRead}.
+     */
+    boolean canReadTrackedEntity(Item te) {
+        if (superuser()) {
+            return true;
+        }
+        return instance.version().atLeast(41) ? canRead(te) : inSearchScope(te.text("orgUnit"));
+    }
+
     /** DefaultTrackerAccessManager.canAccessProgramOwner (2.41): null, or why the owner is out of reach. */
     String ownerDenial(Item te, String program) {
         if (hasAccess(te, program)) {
