@@ -22,6 +22,7 @@ public final class Dhis2Instance {
     private final Set<String> apiTokens = ConcurrentHashMap.newKeySet();
     private final List<String> userAuthorities = new CopyOnWriteArrayList<>(List.of("ALL"));
     private final List<String> userOrgUnits = new CopyOnWriteArrayList<>();
+    private final List<String> userSearchOrgUnits = new CopyOnWriteArrayList<>();
     private final String systemId = java.util.UUID.randomUUID().toString();
     private final SandboxClock clock = new SandboxClock();
     private final FaultPlan faults = new FaultPlan();
@@ -31,6 +32,7 @@ public final class Dhis2Instance {
     private final TrackerStore tracker;
     private final MetadataVersionStore metadataVersions;
     private final ReservedValueStore reservedValues;
+    private final TrackerOwnership trackerOwnership = new TrackerOwnership(clock);
     private final AtomicLong requestCounter = new AtomicLong();
     private final java.util.Map<String, String> systemSettings = new ConcurrentHashMap<>();
 
@@ -91,6 +93,64 @@ public final class Dhis2Instance {
         return userOrgUnits;
     }
 
+    /**
+     * UIDs of the user's tracked entity search org units ({@code teiSearchOrganisationUnits} of {@code /api/me});
+     * empty: DHIS2 falls back to the data capture ones.
+     */
+    public List<String> userSearchOrgUnits() {
+        return userSearchOrgUnits;
+    }
+
+    /**
+     * Test helper: makes these the user's data capture org units (the CAPTURE scope of tracker exports, and the
+     * scope PROTECTED/CLOSED programs' ownership needs). No units: the user sees the whole hierarchy.
+     */
+    public void setUserCaptureOrgUnits(String... orgUnits) {
+        userOrgUnits.clear();
+        userOrgUnits.addAll(List.of(orgUnits));
+    }
+
+    /**
+     * Test helper: makes these the user's tracked entity search org units (the ACCESSIBLE scope, and the scope
+     * OPEN/AUDITED programs' ownership needs); none: the capture org units are used.
+     */
+    public void setUserSearchOrgUnits(String... orgUnits) {
+        userSearchOrgUnits.clear();
+        userSearchOrgUnits.addAll(List.of(orgUnits));
+    }
+
+    /**
+     * Test helper: whether the user has the authority {@code ALL}. DHIS2 skips every ownership check for a
+     * superuser (and refuses to grant one an ownership override), so ownership rules only bite with false.
+     */
+    public void setSuperuser(boolean superuser) {
+        userAuthorities.remove("ALL");
+        if (superuser) {
+            userAuthorities.add("ALL");
+        }
+    }
+
+    /**
+     * Test helper: sets a program's {@code accessLevel} (OPEN, AUDITED, PROTECTED or CLOSED), as served by
+     * {@code /api/programs} and applied by the tracker exports and the ownership override.
+     */
+    public void setProgramAccessLevel(String program, String accessLevel) {
+        if (!java.util.Set.of("OPEN", "AUDITED", "PROTECTED", "CLOSED").contains(accessLevel)) {
+            throw new IllegalArgumentException("no such accessLevel: " + accessLevel);
+        }
+        var node = catalog.get("programs", program)
+                .orElseThrow(() -> new IllegalArgumentException("no program " + program)).deepCopy();
+        catalog.put("programs", node.put("accessLevel", accessLevel));
+    }
+
+    /**
+     * Program ownership on this instance: explicit owners ({@link TrackerOwnership#setOwner}) and the temporary
+     * ownership overrides granted ({@link TrackerOwnership#overrides()}).
+     */
+    public TrackerOwnership trackerOwnership() {
+        return trackerOwnership;
+    }
+
     public String systemId() {
         return systemId;
     }
@@ -145,6 +205,7 @@ public final class Dhis2Instance {
         SystemApi.register(router, this);
         AggregateApi.register(router, this);
         TrackerApi.register(router, this);
+        TrackerOwnershipApi.register(router, this);
         MetadataVersionApi.register(router, this);
         MetadataSyncApi.register(router, this);
         ReservedValueApi.register(router, this);

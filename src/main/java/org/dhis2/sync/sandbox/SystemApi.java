@@ -79,6 +79,8 @@ final class SystemApi {
         instance.userOrgUnits().forEach(uid -> orgUnits.addObject().put("id", uid));
         ArrayNode viewOrgUnits = me.putArray("dataViewOrganisationUnits");
         instance.userOrgUnits().forEach(uid -> viewOrgUnits.addObject().put("id", uid));
+        ArrayNode searchOrgUnits = me.putArray("teiSearchOrganisationUnits");
+        instance.userSearchOrgUnits().forEach(uid -> searchOrgUnits.addObject().put("id", uid));
         return me;
     }
 }

@@ -19,6 +19,7 @@ final class TrackerApi {
         TrackerExports exports = new TrackerExports(instance);
         router.get("/api/tracker/events", exports::newEvents);
         router.get("/api/tracker/trackedEntities", exports::newTrackedEntities);
+        router.get("/api/tracker/trackedEntities/{uid}", exports::oneTrackedEntity);
         router.get("/api/tracker/relationships", new TrackerRelationships(instance)::export);
         router.post("/api/tracker", (req, res) -> postTracker(instance, req, res));
         router.get("/api/tracker/jobs/{id}", (req, res) -> jobNotifications(instance, req, res));

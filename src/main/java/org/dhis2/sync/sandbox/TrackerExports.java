@@ -20,10 +20,12 @@ final class TrackerExports {
 
     private final Dhis2Instance instance;
     private final TrackerRefs refs;
+    private final TrackerAccess access;
 
     TrackerExports(Dhis2Instance instance) {
         this.instance = instance;
         this.refs = new TrackerRefs(instance.catalog());
+        this.access = new TrackerAccess(instance);
     }
 
     void newEvents(SandboxRequest request, SandboxResponse response) {
@@ -39,10 +41,31 @@ final class TrackerExports {
                 item -> TrackerFields.apply(fields, newTrackedEntity(item, fields, q.includeDeleted())));
     }
 
+    /**
+     * {@code GET /api/tracker/trackedEntities/{uid}?program=&fields=}: one tracked entity in the shape of an element
+     * of the list export, or the version's refusal (rows DL-n, {@link TrackerTrackedEntityRead}).
+     */
+    void oneTrackedEntity(SandboxRequest request, SandboxResponse response) {
+        TrackerFields fields = TrackerFields.parse(request.param("fields").orElse(null));
+        String program = request.param("program").filter(p -> !p.isBlank()).orElse(null);
+        Item te = new TrackerTrackedEntityRead(instance, access).readable(request.pathVariable("uid"), program);
+        ObjectNode node = newTrackedEntity(te, fields, false);
+        if (program != null && node.path("programOwners").isArray()) {
+            ArrayNode owners = SandboxJson.array();
+            node.path("programOwners").forEach(o -> {
+                if (program.equals(o.path("program").asText())) {
+                    owners.add(o);
+                }
+            });
+            node.set("programOwners", owners);
+        }
+        response.json(200, TrackerFields.apply(fields, node));
+    }
+
     void oldEvents(SandboxRequest request, SandboxResponse response) {
         TrackerQuery q = TrackerQuery.fromOldApi(Kind.EVENT, request, instance);
         TrackerFields fields = TrackerFields.parse(request.param("fields").orElse(null));
-        TrackerStore.Slice slice = q.run(instance.tracker(), refs);
+        TrackerStore.Slice slice = q.run(instance.tracker(), refs, access);
         response.streamJson(200, g -> {
             g.writeStartObject();
             if (q.paging()) {
@@ -73,7 +96,7 @@ final class TrackerExports {
     void oldTrackedEntityInstances(SandboxRequest request, SandboxResponse response) {
         TrackerQuery q = TrackerQuery.fromOldApi(Kind.TRACKED_ENTITY, request, instance);
         TrackerFields fields = TrackerFields.parse(request.param("fields").orElse(null));
-        TrackerStore.Slice slice = q.run(instance.tracker(), refs);
+        TrackerStore.Slice slice = q.run(instance.tracker(), refs, access);
         response.streamJson(200, g -> {
             g.writeStartObject();
             // the old TEI query has a pager only when totalPages=true (reference §1.4)
@@ -101,7 +124,7 @@ final class TrackerExports {
 
     private void writeNewPage(SandboxRequest request, SandboxResponse response, TrackerQuery q, String key,
                               Render render) {
-        TrackerStore.Slice slice = q.run(instance.tracker(), refs);
+        TrackerStore.Slice slice = q.run(instance.tracker(), refs, access);
         Dhis2Version.TrackerPageShape shape = instance.version().trackerPageShape();
         response.streamJson(200, g -> {
             g.writeStartObject();
@@ -175,7 +198,8 @@ final class TrackerExports {
         if (TrackerFields.wants(fields, "programOwners")) {
             ArrayNode owners = SandboxJson.array();
             enrollments.stream().map(e -> e.text("program")).distinct().forEach(p -> owners.add(SandboxJson.object()
-                    .put("orgUnit", te.text("orgUnit")).put("trackedEntity", te.uid()).put("program", p)));
+                    .put("orgUnit", access.ownerOrRegistration(te, p)).put("trackedEntity", te.uid())
+                    .put("program", p)));
             node.set("programOwners", owners);
         }
         return node;

@@ -216,6 +216,7 @@ final class TrackerGenerator {
     private static ObjectNode program(String uid, String name, String type, List<String> orgUnits) {
         ObjectNode node = named(uid, name);
         node.put("programType", type);
+        node.put("accessLevel", "OPEN"); // DHIS2's default (Program.accessLevel)
         ArrayNode ous = node.putArray("organisationUnits");
         orgUnits.forEach(ou -> ous.addObject().put("id", ou));
         return node;

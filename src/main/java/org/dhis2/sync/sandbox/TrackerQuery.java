@@ -18,7 +18,7 @@ import org.dhis2.sync.sandbox.TrackerStore.Kind;
 record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted, String program, String programStage,
                     String trackedEntityType, String trackedEntity, List<String> orgUnits, String orgUnitMode,
                     Set<String> uids, boolean descending, int page, int pageSize, boolean paging,
-                    boolean totalPages) {
+                    boolean totalPages, Dhis2Version version) {
 
     /** Parameters of {@code /api/tracker/events} and {@code /api/tracker/trackedEntities}. */
     static TrackerQuery fromNewApi(Kind kind, SandboxRequest r, Dhis2Instance instance) {
@@ -29,11 +29,8 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
         }
         List<String> orgUnits = new java.util.ArrayList<>(r.params("orgUnit"));
         orgUnits.addAll(r.params("orgUnits"));
-        Set<String> uids = new HashSet<>();
-        String single = kind == Kind.EVENT ? "event" : "trackedEntity";
-        uids.addAll(r.params(single));
-        uids.addAll(r.params(single + "s"));
         Dhis2Version v = instance.version();
+        Set<String> uids = kind == Kind.EVENT ? eventUids(r) : trackedEntityUids(r, v);
         String mode = orgUnitMode(kind, r, v, orgUnits, uids);
         // skipPaging exists up to 2.41; paging=false from 2.41 on
         boolean paging = !(v.minor() <= 41 && r.flag("skipPaging", false))
@@ -41,7 +38,35 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
         return new TrackerQuery(kind, from, to, r.flag("includeDeleted", false), r.param("program").orElse(null),
                 r.param("programStage").orElse(null), r.param("trackedEntityType").orElse(null),
                 kind == Kind.EVENT ? r.param("trackedEntity").orElse(null) : null, orgUnits, mode, uids,
-                descending(r.param("order").orElse(null)), page(r), pageSize(r), paging, r.flag("totalPages", false));
+                descending(r.param("order").orElse(null)), page(r), pageSize(r), paging, r.flag("totalPages", false),
+                v);
+    }
+
+    private static Set<String> eventUids(SandboxRequest r) {
+        Set<String> uids = new HashSet<>(r.params("event"));
+        uids.addAll(r.params("events"));
+        return uids;
+    }
+
+    /**
+     * Tracked entity UIDs to read: {@code trackedEntity} (semicolon-separated) up to 2.40, {@code trackedEntities}
+     * on 2.42, either on 2.41 (400 when both) (TrackerTrackedEntityCriteria 2.40, TrackedEntityRequestParams and
+     * RequestParamsValidator.validateDeprecatedParameter 2.41, TrackedEntityRequestParams 2.42).
+     */
+    private static Set<String> trackedEntityUids(SandboxRequest r, Dhis2Version v) {
+        List<String> old = r.params("trackedEntity");
+        List<String> current = r.params("trackedEntities");
+        if (!v.atLeast(41)) {
+            return new HashSet<>(old);
+        }
+        if (v.minor() > 41) {
+            return new HashSet<>(current);
+        }
+        if (!old.isEmpty() && !current.isEmpty()) {
+            throw Dhis2Exception.badRequest("Only one parameter of 'trackedEntity' and 'trackedEntities' must be "
+                    + "specified. Prefer 'trackedEntities' as 'trackedEntity' will be removed.");
+        }
+        return new HashSet<>(old.isEmpty() ? current : old);
     }
 
     /**
@@ -101,12 +126,28 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
                 r.param("programStage").orElse(null), r.param("trackedEntityType").orElse(null),
                 kind == Kind.EVENT ? r.param("trackedEntityInstance").orElse(null) : null, orgUnits,
                 r.param("ouMode").orElse(null), uids, descending(r.param("order").orElse(null)), page(r),
-                pageSize(r), !r.flag("skipPaging", false), r.flag("totalPages", false));
+                pageSize(r), !r.flag("skipPaging", false), r.flag("totalPages", false), instance.version());
     }
 
-    /** The filter over stored items (the updatedAt window is applied by the store's index). */
-    Predicate<Item> filter(TrackerStore store, TrackerRefs refs) {
-        String mode = orgUnitMode != null ? orgUnitMode.toUpperCase() : orgUnits.isEmpty() ? "ACCESSIBLE" : "SELECTED";
+    /**
+     * The filter over stored items (the updatedAt window is applied by the store's index). ACCESSIBLE and CAPTURE
+     * become DESCENDANTS of the user's search / capture org units (TrackedEntityQueryParams.handleOrganisationUnits).
+     * A tracked entity is placed by the owner org unit for the program when a program is given (2.40: the
+     * registering org unit for a superuser), else by its registering org unit or any of its owners
+     * (HibernateTrackedEntityStore.getOwnerOrgUnit); 2.42 then drops what the user may not read by ownership
+     * (DefaultTrackedEntityService.filterAccessibleTrackedEntities, skipped for ALL).
+     */
+    Predicate<Item> filter(TrackerStore store, TrackerRefs refs, TrackerAccess access) {
+        String given = orgUnitMode != null ? orgUnitMode.toUpperCase() : orgUnits.isEmpty() ? "ACCESSIBLE" : "SELECTED";
+        List<String> units = switch (given) {
+            case "ACCESSIBLE" -> access.searchRoots();
+            case "CAPTURE" -> access.captureRoots();
+            default -> orgUnits;
+        };
+        String mode = Set.of("ACCESSIBLE", "CAPTURE").contains(given) ? "DESCENDANTS" : given;
+        boolean byOwner = kind == Kind.TRACKED_ENTITY && program != null
+                && !(version.minor() == 40 && access.superuser());
+        boolean ownershipFilter = kind == Kind.TRACKED_ENTITY && version.atLeast(42) && !"ALL".equals(given);
         return item -> {
             if (item.deleted() && !includeDeleted) {
                 return false;
@@ -114,25 +155,39 @@ record TrackerQuery(Kind kind, Instant from, Instant to, boolean includeDeleted,
             if (!uids.isEmpty() && !uids.contains(item.uid())) {
                 return false;
             }
-            if (!refs.inScope(item.text("orgUnit"), orgUnits, mode)) {
-                return false;
-            }
             if (kind == Kind.EVENT) {
-                return (program == null || program.equals(item.text("program")))
+                return refs.inScope(item.text("orgUnit"), units, mode)
+                        && (program == null || program.equals(item.text("program")))
                         && (programStage == null || programStage.equals(item.text("programStage")))
                         && (trackedEntity == null || trackedEntity.equals(item.text("trackedEntity")));
             }
             if (trackedEntityType != null && !trackedEntityType.equals(item.text("trackedEntityType"))) {
                 return false;
             }
-            return program == null || store.children(Kind.ENROLLMENT, item.uid()).stream()
-                    .anyMatch(e -> program.equals(e.text("program")) && (includeDeleted || !e.deleted()));
+            if (program != null && store.children(Kind.ENROLLMENT, item.uid()).stream()
+                    .noneMatch(e -> program.equals(e.text("program")) && (includeDeleted || !e.deleted()))) {
+                return false;
+            }
+            boolean placed = byOwner
+                    ? refs.inScope(access.owner(item, program).orElse(null), units, mode)
+                    : refs.inScope(item.text("orgUnit"), units, mode)
+                            || (version.atLeast(41) && ownersOf(store, access, item).stream()
+                                    .anyMatch(ou -> refs.inScope(ou, units, mode)));
+            if (!placed) {
+                return false;
+            }
+            return !ownershipFilter || (program != null ? access.hasAccess(item, program) : access.canRead(item));
         };
     }
 
-    TrackerStore.Slice run(TrackerStore store, TrackerRefs refs) {
+    private static List<String> ownersOf(TrackerStore store, TrackerAccess access, Item te) {
+        return store.children(Kind.ENROLLMENT, te.uid()).stream().map(e -> e.text("program")).distinct()
+                .map(p -> access.owner(te, p).orElse(null)).filter(java.util.Objects::nonNull).toList();
+    }
+
+    TrackerStore.Slice run(TrackerStore store, TrackerRefs refs, TrackerAccess access) {
         long offset = paging ? (long) (page - 1) * pageSize : 0;
-        return store.query(kind, from, to, filter(store, refs), descending, offset, paging ? pageSize : -1,
+        return store.query(kind, from, to, filter(store, refs, access), descending, offset, paging ? pageSize : -1,
                 paging && totalPages);
     }
 

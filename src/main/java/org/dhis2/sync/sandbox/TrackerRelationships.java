@@ -35,16 +35,35 @@ final class TrackerRelationships {
      */
     ArrayNode exportedWith(String ownerUid, boolean includeDeleted) {
         ArrayNode array = SandboxJson.array();
+        TrackerAccess access = new TrackerAccess(instance);
         for (Item r : instance.tracker().children(Kind.RELATIONSHIP, ownerUid)) {
             if (r.deleted() && !includeDeleted) {
                 continue;
             }
             boolean from = ownerUid.equals(TrackerFormats.relationshipEnd(r.body().path("from")));
-            if (from || bidirectional(r)) {
+            if ((from || bidirectional(r)) && endsReadable(r, access)) {
                 array.add(view(r));
             }
         }
         return array;
+    }
+
+    /**
+     * Whether the user may read both tracked entity ends (DefaultTrackerAccessManager.canRead(user, relationship),
+     * applied by DefaultTrackedEntityService.getRelationshipItems): a relationship to a tracked entity out of the
+     * user's reach is left out of the export (row DL-6). Enrollment and event ends are not checked here.
+     */
+    private boolean endsReadable(Item r, TrackerAccess access) {
+        for (String side : new String[] {"from", "to"}) {
+            if (r.body().path(side).has("trackedEntity")) {
+                Item te = instance.tracker().get(Kind.TRACKED_ENTITY,
+                        TrackerFormats.relationshipEnd(r.body().path(side))).orElse(null);
+                if (te != null && !access.canReadTrackedEntity(te)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** One relationship in DHIS2's export view (RelationshipMapper): type name and direction from the type. */

@@ -36,7 +36,9 @@ class RelationshipApiTest {
     }
 
     private static JsonNode exportedRelationships(TrackerSandboxFixture s, String te, String extra) throws Exception {
-        var page = s.get("/api/tracker/trackedEntities?trackedEntity=" + te + "&ouMode=ACCESSIBLE&fields=*,relationships[*]" + extra);
+        String uids = s.instance.version().atLeast(42) ? "trackedEntities" : "trackedEntity";
+        var page = s.get("/api/tracker/trackedEntities?" + uids + "=" + te + "&ouMode=ACCESSIBLE&fields=*,relationships[*]"
+                + extra);
         assertThat(page.status()).as(page.raw()).isEqualTo(200);
         JsonNode items = page.body().has("trackedEntities") ? page.body().path("trackedEntities")
                 : page.body().path("instances");
