@@ -18,14 +18,19 @@ public final class DownloadRelationships {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int pageSize;
+    private final DownloadBookkeeping records;
 
-    DownloadRelationships(int pageSize) {
+    DownloadRelationships(int pageSize, DownloadBookkeeping records) {
         this.pageSize = pageSize;
+        this.records = records;
     }
 
     /** After the tracked entities: the local look-ups of the ends this run did not download. */
     public void planEnds(Exchange exchange) {
         DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        if (!pass.byUid) {
+            pass.relationships.dropUnchanged(records);
+        }
         pass.relationships.planChecks(pass.downloaded, pageSize);
     }
 

@@ -74,6 +74,19 @@ final class RelationshipEnds {
         return ownerCursor.get(owner);
     }
 
+    /**
+     * Drops the relationships downloaded (or rejected) before at the same central updatedAt: read again with an
+     * unchanged owner, they need neither their ends looked up nor an import.
+     */
+    void dropUnchanged(DownloadBookkeeping records) {
+        var seen = records.seen(org.dhis2.sync.tracker.TrackerType.RELATIONSHIP, collected.keySet());
+        collected.values().removeIf(c -> {
+            DownloadBookkeeping.Seen s = seen.get(c.uid());
+            return s != null && s.state() != DownloadBookkeeping.State.SKIPPED && c.centralUpdatedAt() != null
+                    && c.centralUpdatedAt().equals(s.centralUpdatedAt());
+        });
+    }
+
     /** Plans the local look-up of every end this run did not download, in chunks. */
     void planChecks(Set<String> downloaded, int chunk) {
         List<String> ends = collected.values().stream().flatMap(c -> c.ends().stream()).distinct()

@@ -52,7 +52,7 @@ public final class TrackerDownloadStage {
         DownloadBookkeeping records = new DownloadBookkeeping(dataSource, syncPair);
         this.importSteps = new DownloadImportSteps(books, records, new PendingWork(skipChangedBefore));
         this.fetches = new DownloadFetches(records, settings);
-        this.relationships = new DownloadRelationships(settings.pageSize());
+        this.relationships = new DownloadRelationships(settings.pageSize(), records);
     }
 
     /** Route steps of relationships and their ends (bean downloadRelationships). */
@@ -292,6 +292,11 @@ public final class TrackerDownloadStage {
                 + pass.notArrived + " did not arrive, " + pass.skipped.size() + " objects skipped (pending local work)"
                 + (pass.skipped.isEmpty() ? "" : ": " + String.join("; ", pass.skipped.subList(0,
                 Math.min(20, pass.skipped.size()))) + (pass.skipped.size() > 20 ? "; ..." : ""));
+        if (!pass.skipped.isEmpty()) {
+            pass.run.recordNote(pass.skipped.size() + " objects skipped (pending local work): " + String.join("; ",
+                    pass.skipped.subList(0, Math.min(20, pass.skipped.size())))
+                    + (pass.skipped.size() > 20 ? "; ..." : "") + ".");
+        }
         if (pass.rejected > 0) {
             pass.run.recordFailure(pass.rejected + " objects rejected by the local DHIS2 (conflicts recorded)");
         }

@@ -20,6 +20,7 @@ public final class JobRun {
     private final Instant started;
     private final JobProgress progress;
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<StageOutcome> stageOutcomes = new CopyOnWriteArrayList<>();
     private volatile Status status = Status.RUNNING;
     private volatile Instant finished;
@@ -61,6 +62,11 @@ public final class JobRun {
     /** A stage says that some of its work did not settle; the run will end FAILED with this reason. */
     public void recordFailure(String reason) {
         failures.add(reason);
+    }
+
+    /** Something the summary must tell that is not a failure (e.g. objects a download left alone). */
+    public void recordNote(String note) {
+        notes.add(note);
     }
 
     public List<String> failures() {
@@ -110,9 +116,11 @@ public final class JobRun {
             return jobType + " stopped: the engine shut down during the run; what was not sent is sent next run"
                     + (failures.isEmpty() ? "." : ": " + String.join("; ", failures));
         }
+        String noted = notes.isEmpty() ? "" : " " + String.join(" ", notes);
         if (!hasFailed()) {
-            return "SUCCESS! " + jobType + " job is done.";
+            return "SUCCESS! " + jobType + " job is done." + noted;
         }
-        return failures.isEmpty() ? jobType + " failed." : jobType + " failed: " + String.join("; ", failures);
+        return (failures.isEmpty() ? jobType + " failed." : jobType + " failed: " + String.join("; ", failures))
+                + noted;
     }
 }
