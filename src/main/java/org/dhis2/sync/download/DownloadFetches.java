@@ -90,7 +90,7 @@ public final class DownloadFetches {
         }
         String message = body.path("message").asText("HTTP " + status);
         DownloadPass.Program program = f.program() == null ? null : pass.programs.get(f.program());
-        if (status == 403 && f.asked() && !pass.overrideGranted && program != null
+        if (ownershipDenied(pass, status, message) && f.asked() && !pass.overrideGranted && program != null
                 && "PROTECTED".equals(program.accessLevel())) {
             if (settings.overrideReason().isPresent()) {
                 pass.overrideNeeded = true;
@@ -102,6 +102,15 @@ public final class DownloadFetches {
             return;
         }
         failed(pass, f, "central answered " + status + ": " + message);
+    }
+
+    /**
+     * Central's way of saying the tracked entity is owned outside the user's reach (DL-5): 401 (2.39/2.40) or 403
+     * (2.41) with OWNERSHIP_ACCESS_DENIED, and 2.42 answers 404 because its read is a search.
+     */
+    private static boolean ownershipDenied(DownloadPass pass, int status, String message) {
+        return (status == 401 || status == 403) && message.contains("OWNERSHIP_ACCESS_DENIED")
+                || status == 404 && pass.centralMinor >= 42;
     }
 
     /** Filter: central asked for an ownership override and the operator allowed one. */

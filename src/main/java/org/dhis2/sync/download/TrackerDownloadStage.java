@@ -194,7 +194,7 @@ public final class TrackerDownloadStage {
                 c.read++;
             }
         }
-        advance(c, items);
+        advance(c, items, fresh.isEmpty());
         if (c.read >= settings.limit()) {
             // the rest waits for the next run: the window ends at the last tracked entity taken
             c.limitReached = true;
@@ -209,14 +209,16 @@ public final class TrackerDownloadStage {
         }
     }
 
-    /** Keyset: the next call starts at the newest updatedAt read, skipping the objects read at that time. */
-    private void advance(DownloadPass.Cursor c, ArrayNode items) {
+    /**
+     * Keyset: the next call starts at the newest updatedAt read, skipping the objects read at that time. The
+     * program is done when a call returns nothing new: a short page is not the end, because DHIS2 2.42 drops what
+     * ownership denies after paging (DL-5), so its pages can come short.
+     */
+    private void advance(DownloadPass.Cursor c, ArrayNode items, boolean nothingNew) {
         int asked = c.requestSize;
         c.skip = 0;
-        if (items.size() < asked) {
+        if (items.isEmpty() || nothingNew && items.size() < asked) {
             c.done = true;
-        }
-        if (items.isEmpty()) {
             return;
         }
         Instant last = DownloadImportSteps.time(items.get(items.size() - 1));
