@@ -95,7 +95,7 @@ final class TrackerAccess {
         return owner(te, program).orElse(te.text("orgUnit"));
     }
 
-    /** DefaultTrackerOwnershipManager.hasAccess(user, trackedEntity, program). */
+    /** DefaultTrackerOwnershipManager.hasAccess(user, trackedEntity, program) of the version. */
     boolean hasAccess(Item te, String program) {
         if (program == null || superuser() || !refs.isTrackerProgram(program)) {
             return true;
@@ -104,7 +104,9 @@ final class TrackerAccess {
         return switch (accessLevel(program)) {
             case "PROTECTED" -> inCaptureScope(owner)
                     || instance.trackerOwnership().hasTemporaryAccess(instance.username(), te.uid(), program);
-            case "CLOSED" -> inCaptureScope(owner);
+            // up to 2.40 an override (granted while the program was PROTECTED) opens a CLOSED program too
+            case "CLOSED" -> inCaptureScope(owner) || (!instance.version().atLeast(41)
+                    && instance.trackerOwnership().hasTemporaryAccess(instance.username(), te.uid(), program));
             default -> inSearchScope(owner);
         };
     }

@@ -87,8 +87,9 @@ final class TrackerRefs {
 
     /**
      * Whether {@code candidate} is in scope of the selected units under an org unit mode: SELECTED (the units
-     * themselves), CHILDREN (them and their direct children), DESCENDANTS (their subtrees); ACCESSIBLE, CAPTURE and
-     * ALL give everything (the sandbox user sees the whole hierarchy).
+     * themselves), CHILDREN (them and their direct children), DESCENDANTS (their subtrees); no units,
+     * ACCESSIBLE, CAPTURE and ALL give everything: the exports first turn ACCESSIBLE and CAPTURE into DESCENDANTS
+     * of the user's search or capture org units ({@link TrackerQuery#filter}).
      */
     boolean inScope(String candidate, List<String> selected, String mode) {
         if (selected.isEmpty() || "ALL".equals(mode) || "ACCESSIBLE".equals(mode) || "CAPTURE".equals(mode)) {
