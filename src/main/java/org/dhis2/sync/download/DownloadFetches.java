@@ -51,12 +51,12 @@ public final class DownloadFetches {
 
     /** Loop condition: another tracked entity to fetch. */
     public boolean hasFetch(Exchange exchange) {
-        return !TrackerDownloadStage.pass(exchange).fetchQueue.isEmpty();
+        return !DownloadExchange.pass(exchange).fetchQueue.isEmpty();
     }
 
     /** Takes the next tracked entity to fetch. */
     public void next(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         pass.fetching = pass.fetchQueue.poll();
         pass.overrideNeeded = false;
         pass.overrideGranted = false;
@@ -68,19 +68,19 @@ public final class DownloadFetches {
 
     /** The call of {@code GET /api/tracker/trackedEntities/{uid}} on central. */
     public void prepareFetch(Exchange exchange) {
-        DownloadPass.Fetch f = TrackerDownloadStage.pass(exchange).fetching;
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadPass.Fetch f = DownloadExchange.pass(exchange).fetching;
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_PATH, "/" + f.uid());
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.one(f.program(), f.fields()));
     }
 
     /** Central's answer: the tracked entity, or a refusal (ownership, not found, no access). */
     public void readFetched(Exchange exchange) throws Exception {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadPass.Fetch f = pass.fetching;
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         JsonNode body = JSON.readTree(exchange.getMessage().getBody(String.class));
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         if (status == 200 && body.path("trackedEntity").isTextual()) {
             pass.fetched.add((ObjectNode) body);
             pass.read++;
@@ -115,25 +115,25 @@ public final class DownloadFetches {
 
     /** Filter: central asked for an ownership override and the operator allowed one. */
     public boolean needsOverride(Exchange exchange) {
-        return TrackerDownloadStage.pass(exchange).overrideNeeded;
+        return DownloadExchange.pass(exchange).overrideNeeded;
     }
 
     /** {@code POST /api/tracker/ownership/override} with the configured reason. */
     public void prepareOverride(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.override(pass.centralMinor,
                 pass.fetching.uid(), pass.fetching.program(), settings.overrideReason().orElseThrow()));
     }
 
     /** Central's answer to the override, written to the audit trail; granted: the tracked entity is read again. */
     public void overrideAnswered(Exchange exchange) throws Exception {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadPass.Fetch f = pass.fetching;
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         String message = JSON.readTree(exchange.getMessage().getBody(String.class)).path("message")
                 .asText("HTTP " + status);
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         boolean granted = status == 200;
         records.recordOverride(pass.run.id(), f.uid(), f.program(), settings.overrideReason().orElseThrow(), granted,
                 message);
@@ -148,13 +148,13 @@ public final class DownloadFetches {
 
     /** Filter: fetch again after a granted override. */
     public boolean fetchAgain(Exchange exchange) {
-        return TrackerDownloadStage.pass(exchange).overrideGranted;
+        return DownloadExchange.pass(exchange).overrideGranted;
     }
 
     /** The fetch failed after its retries. */
     public void fetchFailed(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
-        failed(pass, pass.fetching, TrackerDownloadStage.caught(exchange));
+        DownloadPass pass = DownloadExchange.pass(exchange);
+        failed(pass, pass.fetching, DownloadExchange.caught(exchange));
     }
 
     private void failed(DownloadPass pass, DownloadPass.Fetch f, String reason) {
@@ -170,7 +170,7 @@ public final class DownloadFetches {
 
     /** Queues what was fetched for import, pageSize at a time (imported even if unchanged since downloaded). */
     public void queueFetched(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         List<ObjectNode> all = new ArrayList<>(pass.fetched);
         pass.fetched.clear();
         for (int i = 0; i < all.size(); i += settings.pageSize()) {

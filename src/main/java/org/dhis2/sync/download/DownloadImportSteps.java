@@ -2,15 +2,10 @@ package org.dhis2.sync.download;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -20,7 +15,6 @@ import org.dhis2.sync.download.DownloadBookkeeping.State;
 import org.dhis2.sync.tracker.ImportReportJudge;
 import org.dhis2.sync.tracker.SyncState;
 import org.dhis2.sync.tracker.TrackerBookkeeping;
-import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
 import org.dhis2.sync.tracker.TrackerPushStage;
 import org.dhis2.sync.tracker.TrackerType;
@@ -41,142 +35,45 @@ public final class DownloadImportSteps {
 
     private final TrackerBookkeeping books;
     private final DownloadBookkeeping records;
-    private final PendingWork pending;
+    private final DownloadDecisions decisions;
 
     DownloadImportSteps(TrackerBookkeeping books, DownloadBookkeeping records, PendingWork pending) {
         this.books = books;
         this.records = records;
-        this.pending = pending;
+        this.decisions = new DownloadDecisions(books, records, pending);
     }
 
     /** Loop condition: another batch waits. */
     public boolean hasBatch(Exchange exchange) {
-        return !TrackerDownloadStage.pass(exchange).batches.isEmpty();
+        return !DownloadExchange.pass(exchange).batches.isEmpty();
     }
 
     /** Takes the next batch and asks the local instance for its tracked entities (or its relationships' ends). */
     public void prepareLocalRead(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadBatch b = pass.batches.poll();
         exchange.setVariable(BATCH, b);
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.localByUid(pass.localMinor,
                 b.localTrackedEntities));
     }
 
     /** After the local read: decides what is imported, what is left alone (and why), builds the payload. */
     public void decide(Exchange exchange) throws Exception {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadBatch b = batch(exchange);
         LocalState local = LocalState.of(JSON.readTree(exchange.getMessage().getBody(String.class)));
         List<Entry> skips = new ArrayList<>();
         if (b.kind == DownloadBatch.Kind.TRACKED_ENTITIES) {
-            decideTrackedEntities(pass, b, local, skips);
+            decisions.trackedEntities(pass, b, local, skips);
         } else {
-            decideRelationships(pass, b, local, skips);
+            decisions.relationships(pass, b, local, skips);
         }
         records.record(pass.run.id(), skips);
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         if (b.payload == null) {
             b.item.complete(b.unchanged + " unchanged since downloaded, " + b.skipped + " skipped, nothing to import");
         }
-    }
-
-    private void decideTrackedEntities(DownloadPass pass, DownloadBatch b, LocalState local, List<Entry> skips) {
-        Map<TrackerType, Map<String, ItemState>> states = states(b.objects);
-        Map<String, DownloadBookkeeping.Seen> seen = records.seen(TrackerType.TRACKED_ENTITY,
-                b.objects.stream().map(o -> o.path("trackedEntity").asText()).toList());
-        ObjectNode payload = JSON.createObjectNode();
-        ArrayNode out = payload.putArray("trackedEntities");
-        String program = b.cursor == null ? pass.uidProgram : b.cursor.program.uid();
-        for (ObjectNode te : b.objects) {
-            String uid = te.path("trackedEntity").asText();
-            Instant central = time(te);
-            pass.relationships.collect(te, b.cursor, central);
-            DownloadBookkeeping.Seen last = seen.get(uid);
-            if (!b.force && last != null && last.state() != State.SKIPPED && central != null
-                    && central.equals(last.centralUpdatedAt())) {
-                b.unchanged++;
-                continue; // read again in the window's overlap, unchanged on central since
-            }
-            String why = reasonFor(states, local, TrackerType.TRACKED_ENTITY, uid);
-            if (why != null) {
-                skip(pass, b, skips, TrackerType.TRACKED_ENTITY, uid, program, central, why);
-                continue;
-            }
-            b.untouchedLocally.add(uid);
-            te.remove("relationships");
-            te.remove("programOwners");
-            b.toRecord.add(new Member(TrackerType.TRACKED_ENTITY, uid, central, uid));
-            for (var ei = te.path("enrollments").elements(); ei.hasNext(); ) {
-                ObjectNode en = (ObjectNode) ei.next();
-                en.remove("relationships");
-                String enUid = en.path("enrollment").asText();
-                String whyEn = reasonFor(states, local, TrackerType.ENROLLMENT, enUid);
-                if (whyEn != null) {
-                    skip(pass, b, skips, TrackerType.ENROLLMENT, enUid, program, time(en), whyEn);
-                    ei.remove();
-                    continue;
-                }
-                b.toRecord.add(new Member(TrackerType.ENROLLMENT, enUid, time(en), uid));
-                for (var vi = en.path("events").elements(); vi.hasNext(); ) {
-                    ObjectNode ev = (ObjectNode) vi.next();
-                    ev.remove("relationships");
-                    String evUid = ev.path("event").asText();
-                    String whyEv = reasonFor(states, local, TrackerType.EVENT, evUid);
-                    if (whyEv != null) {
-                        skip(pass, b, skips, TrackerType.EVENT, evUid, program, time(ev), whyEv);
-                        vi.remove();
-                        continue;
-                    }
-                    b.toRecord.add(new Member(TrackerType.EVENT, evUid, time(ev), uid));
-                }
-            }
-            pass.skipSync.stripBlank(te);
-            out.add(te);
-            pass.downloaded.add(uid);
-        }
-        b.payload = out.isEmpty() ? null : payload;
-    }
-
-    private void decideRelationships(DownloadPass pass, DownloadBatch b, LocalState local, List<Entry> skips) {
-        List<String> uids = b.objects.stream().map(o -> o.path("relationship").asText()).toList();
-        Map<String, ItemState> states = books.states(TrackerType.RELATIONSHIP, uids);
-        Map<String, ItemState> ends = books.states(TrackerType.TRACKED_ENTITY, b.localTrackedEntities);
-        Map<String, DownloadBookkeeping.Seen> seen = records.seen(TrackerType.RELATIONSHIP, uids);
-        ObjectNode payload = JSON.createObjectNode();
-        ArrayNode out = payload.putArray("relationships");
-        for (ObjectNode ref : b.objects) {
-            String uid = ref.path("relationship").asText();
-            RelationshipEnds.Collected c = pass.relationships.collected(uid);
-            DownloadBookkeeping.Seen last = seen.get(uid);
-            if (!b.force && last != null && last.state() != State.SKIPPED && c.centralUpdatedAt() != null
-                    && c.centralUpdatedAt().equals(last.centralUpdatedAt())) {
-                b.unchanged++;
-                continue;
-            }
-            String why = pending.reason(states.get(uid), local.updatedAt(TrackerType.RELATIONSHIP, uid));
-            if (why != null) {
-                skip(pass, b, skips, TrackerType.RELATIONSHIP, uid, null, c.centralUpdatedAt(), why);
-                continue;
-            }
-            out.add(ref);
-            b.toRecord.add(new Member(TrackerType.RELATIONSHIP, uid, c.centralUpdatedAt(), c.owner()));
-        }
-        for (String te : b.localTrackedEntities) {
-            if (local.has(TrackerType.TRACKED_ENTITY, te)
-                    && pending.reason(ends.get(te), local.updatedAt(TrackerType.TRACKED_ENTITY, te)) == null) {
-                b.untouchedLocally.add(te);
-            }
-        }
-        b.payload = out.isEmpty() ? null : payload;
-    }
-
-    private void skip(DownloadPass pass, DownloadBatch b, List<Entry> skips, TrackerType type, String uid,
-                      String program, Instant central, String why) {
-        b.skipped++;
-        pass.skipped.add(type.idField() + " " + uid + ": " + why);
-        skips.add(new Entry(type, uid, program, central, null, State.SKIPPED, why, List.of()));
     }
 
     /** Filter: the batch has something to import. */
@@ -186,13 +83,13 @@ public final class DownloadImportSteps {
 
     /** After GET /api/system/info of the local instance, just before the import. */
     public void importStarts(Exchange exchange) throws Exception {
-        batch(exchange).importStarted = TrackerDownloadStage.serverDate(exchange, "local");
-        TrackerDownloadStage.clearForCall(exchange);
+        batch(exchange).importStarted = DownloadExchange.serverDate(exchange, "local");
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** The import: {@code POST /api/tracker} of the batch's payload. */
     public void prepareImport(Exchange exchange) throws Exception {
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsString(batch(exchange).payload));
     }
@@ -207,15 +104,15 @@ public final class DownloadImportSteps {
                     + exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE) + " and no import report: "
                     + abbreviate(report.path("message").asText(report.toString())));
         }
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** After GET /api/system/info of the local instance, just after the import; then the read-back query. */
     public void importEnded(Exchange exchange) throws Exception {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadBatch b = batch(exchange);
-        b.importEnded = TrackerDownloadStage.serverDate(exchange, "local");
-        TrackerDownloadStage.clearForCall(exchange);
+        b.importEnded = DownloadExchange.serverDate(exchange, "local");
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.localByUid(pass.localMinor,
                 b.localTrackedEntities));
     }
@@ -227,10 +124,10 @@ public final class DownloadImportSteps {
      * them; objects the report does not mention did not arrive and are downloaded again.
      */
     public void record(Exchange exchange) throws Exception {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadBatch b = batch(exchange);
         LocalState after = LocalState.of(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         List<Settlement> settled = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
         Set<String> recordedTrackedEntities = new HashSet<>();
@@ -296,9 +193,9 @@ public final class DownloadImportSteps {
 
     /** The batch could not be imported (retries exhausted, unreadable answer): downloaded again next run. */
     public void batchFailed(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadBatch b = batch(exchange);
-        String reason = TrackerDownloadStage.caught(exchange);
+        String reason = DownloadExchange.caught(exchange);
         long lost = b.toRecord.stream().filter(m -> m.type() == TrackerType.TRACKED_ENTITY
                 || m.type() == TrackerType.RELATIONSHIP).count();
         if (b.toRecord.isEmpty()) {
@@ -325,28 +222,6 @@ public final class DownloadImportSteps {
 
     private static boolean ours(DownloadBatch b, Instant localUpdatedAt) {
         return !localUpdatedAt.isBefore(b.importStarted) && !localUpdatedAt.isAfter(b.importEnded);
-    }
-
-    private Map<TrackerType, Map<String, ItemState>> states(Collection<ObjectNode> trackedEntities) {
-        Map<TrackerType, List<String>> uids = new EnumMap<>(TrackerType.class);
-        for (ObjectNode te : trackedEntities) {
-            uids.computeIfAbsent(TrackerType.TRACKED_ENTITY, t -> new ArrayList<>())
-                    .add(te.path("trackedEntity").asText());
-            for (JsonNode en : te.path("enrollments")) {
-                uids.computeIfAbsent(TrackerType.ENROLLMENT, t -> new ArrayList<>()).add(en.path("enrollment").asText());
-                for (JsonNode ev : en.path("events")) {
-                    uids.computeIfAbsent(TrackerType.EVENT, t -> new ArrayList<>()).add(ev.path("event").asText());
-                }
-            }
-        }
-        Map<TrackerType, Map<String, ItemState>> states = new EnumMap<>(TrackerType.class);
-        uids.forEach((type, list) -> states.put(type, books.states(type, list)));
-        return states;
-    }
-
-    private String reasonFor(Map<TrackerType, Map<String, ItemState>> states, LocalState local, TrackerType type,
-                             String uid) {
-        return pending.reason(states.getOrDefault(type, Map.of()).get(uid), local.updatedAt(type, uid));
     }
 
     static Instant time(JsonNode o) {

@@ -54,6 +54,22 @@ final class DownloadPass {
             this.requestSize = requestSize;
         }
 
+        /**
+         * Where the program's next window starts: the window's end, or where the limit stopped the download, never
+         * past a page that failed or an object that did not arrive, never backwards; empty = unchanged.
+         */
+        java.util.Optional<Instant> nextWatermark(Instant upper) {
+            if (holdFromStart) {
+                return java.util.Optional.empty();
+            }
+            Instant next = limitReached ? at : upper;
+            if (holdAt != null && (next == null || holdAt.isBefore(next))) {
+                next = holdAt;
+            }
+            return next != null && (previousWatermark == null || next.isAfter(previousWatermark))
+                    ? java.util.Optional.of(next) : java.util.Optional.empty();
+        }
+
         /** Nothing at or after this time may be taken as done; null = from the beginning of the window. */
         void hold(Instant time) {
             if (time == null) {
@@ -104,6 +120,19 @@ final class DownloadPass {
         this.process = process;
         this.upper = upper;
         this.centralMinor = centralMinor;
+    }
+
+    String skippedList() {
+        return skipped.size() + " objects skipped (pending local work)" + (skipped.isEmpty() ? "" : ": "
+                + String.join("; ", skipped.subList(0, Math.min(20, skipped.size())))
+                + (skipped.size() > 20 ? "; ..." : ""));
+    }
+
+    /** The figures of the run, for its progress tree and log. */
+    String summary() {
+        return read + " tracked entities read from central: " + imported + " imported, " + warnings
+                + " with warnings, " + rejected + " rejected by the local DHIS2, " + notArrived + " did not arrive, "
+                + skippedList();
     }
 
     Cursor cursor() {

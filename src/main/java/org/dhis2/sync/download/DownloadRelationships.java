@@ -27,7 +27,7 @@ public final class DownloadRelationships {
 
     /** After the tracked entities: the local look-ups of the ends this run did not download. */
     public void planEnds(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         if (!pass.byUid) {
             pass.relationships.dropUnchanged(records);
         }
@@ -35,32 +35,32 @@ public final class DownloadRelationships {
     }
 
     public boolean hasEndCheck(Exchange exchange) {
-        return TrackerDownloadStage.pass(exchange).relationships.hasCheck();
+        return DownloadExchange.pass(exchange).relationships.hasCheck();
     }
 
     public void prepareEndCheck(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.localByUid(pass.localMinor,
                 pass.relationships.nextCheck()));
     }
 
     public void readEndCheck(Exchange exchange) throws Exception {
-        TrackerDownloadStage.pass(exchange).relationships.checked(LocalState.of(JSON.readTree(
+        DownloadExchange.pass(exchange).relationships.checked(LocalState.of(JSON.readTree(
                 exchange.getMessage().getBody(String.class))));
-        TrackerDownloadStage.clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
     }
 
     public void endCheckFailed(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         pass.relationships.checkFailed();
         pass.run.recordFailure("tracker download: the local DHIS2 could not be asked for relationship ends: "
-                + TrackerDownloadStage.caught(exchange));
+                + DownloadExchange.caught(exchange));
     }
 
     /** The ends to fetch from central one by one, without their own relationships. */
     public void planEndFetches(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         pass.fetchStage = null;
         for (String te : pass.relationships.missing(pass.downloaded)) {
             pass.fetchQueue.add(new DownloadPass.Fetch(te, null, DownloadQuery.END_FIELDS, false));
@@ -69,7 +69,7 @@ public final class DownloadRelationships {
 
     /** The relationships whose ends are known, in import batches; the others wait for the next run. */
     public void queueRelationships(Exchange exchange) {
-        DownloadPass pass = TrackerDownloadStage.pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         List<RelationshipEnds.Collected> waiting = new ArrayList<>();
         List<RelationshipEnds.Collected> ready = new ArrayList<>(pass.relationships.ready(waiting));
         // only tracked entity ends tell the local change times of a relationship; others are left out

@@ -79,7 +79,7 @@ public final class TrackerDownloadStage {
             throw new IllegalStateException("the central DHIS2 did not report its serverDate");
         }
         DownloadPass pass = new DownloadPass(run, run.progress().startProcess("Tracker data download"), upper,
-                minor(info));
+                DownloadExchange.minor(info));
         DownloadRequest request = exchange.getProperty(DownloadRequest.PROPERTY, DownloadRequest.class);
         if (request != null) {
             pass.byUid = true;
@@ -88,13 +88,14 @@ public final class TrackerDownloadStage {
                     request.program(), DownloadQuery.FIELDS, true)));
         }
         exchange.setVariable(DownloadPass.VARIABLE, pass);
-        clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** After GET /api/system/info of the local instance: its version (query names). */
     public void localInfo(Exchange exchange) throws Exception {
-        pass(exchange).localMinor = minor(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        clearForCall(exchange);
+        DownloadExchange.pass(exchange).localMinor = DownloadExchange.minor(JSON.readTree(
+                exchange.getMessage().getBody(String.class)));
+        DownloadExchange.clearForCall(exchange);
     }
 
     /**
@@ -102,7 +103,7 @@ public final class TrackerDownloadStage {
      * not a tracker program of central fails the stage naming the key; by UID, a CLOSED program is refused.
      */
     public void readPrograms(Exchange exchange) throws Exception {
-        DownloadPass pass = pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         for (JsonNode p : JSON.readTree(exchange.getMessage().getBody(String.class)).path("programs")) {
             if ("WITH_REGISTRATION".equals(p.path("programType").asText())) {
                 pass.programs.put(p.path("id").asText(), new DownloadPass.Program(p.path("id").asText(),
@@ -126,24 +127,24 @@ public final class TrackerDownloadStage {
                         settings.pageSize()));
             }
         }
-        clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** After GET /api/trackedEntityAttributes of the local instance: skip-sync attributes (never blanked). */
     public void readAttributes(Exchange exchange) throws Exception {
-        pass(exchange).skipSync.addAttributes(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        clearForCall(exchange);
+        DownloadExchange.pass(exchange).skipSync.addAttributes(JSON.readTree(exchange.getMessage().getBody(String.class)));
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** After GET /api/programStages of the local instance: skip-sync data elements (never blanked). */
     public void readProgramStages(Exchange exchange) throws Exception {
-        pass(exchange).skipSync.addProgramStages(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        clearForCall(exchange);
+        DownloadExchange.pass(exchange).skipSync.addProgramStages(JSON.readTree(exchange.getMessage().getBody(String.class)));
+        DownloadExchange.clearForCall(exchange);
     }
 
     /** Loop condition: another page to read, moving to the next program when one is done. */
     public boolean hasNextPage(Exchange exchange) {
-        DownloadPass pass = pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadPass.Cursor c = pass.cursor();
         if (pass.run.stopRequested()) {
             if (c != null && !c.done) {
@@ -171,18 +172,18 @@ public final class TrackerDownloadStage {
 
     /** Before the export call on central. */
     public void preparePage(Exchange exchange) {
-        DownloadPass pass = pass(exchange);
-        clearForCall(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
+        DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.page(pass.cursor(), pass.upper,
                 pass.centralMinor));
     }
 
     /** After the export call: moves the cursor and queues the tracked entities not seen yet in this run. */
     public void readPage(Exchange exchange) throws Exception {
-        DownloadPass pass = pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadPass.Cursor c = pass.cursor();
         ArrayNode items = items(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        clearForCall(exchange);
+        DownloadExchange.clearForCall(exchange);
         c.pageNumber++;
         c.failedReadsInARow = 0;
         List<ObjectNode> fresh = new ArrayList<>();
@@ -242,9 +243,9 @@ public final class TrackerDownloadStage {
      * for the next run.
      */
     public void readFailed(Exchange exchange) {
-        DownloadPass pass = pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         DownloadPass.Cursor c = pass.cursor();
-        String reason = caught(exchange);
+        String reason = DownloadExchange.caught(exchange);
         c.hold(c.at);
         c.pageNumber++;
         c.skip++;
@@ -276,28 +277,14 @@ public final class TrackerDownloadStage {
      * download, but never past a page that failed or an object that did not arrive; the status rule on the figures.
      */
     public void closeWindow(Exchange exchange) {
-        DownloadPass pass = pass(exchange);
+        DownloadPass pass = DownloadExchange.pass(exchange);
         for (DownloadPass.Cursor c : pass.cursors) {
-            if (c.holdFromStart) {
-                continue;
-            }
-            Instant next = c.limitReached ? c.at : pass.upper;
-            if (c.holdAt != null && (next == null || c.holdAt.isBefore(next))) {
-                next = c.holdAt;
-            }
-            if (next != null && (c.previousWatermark == null || next.isAfter(c.previousWatermark))) {
-                books.advanceWatermark(WATERMARK_PREFIX + c.program.uid(), next);
-            }
+            c.nextWatermark(pass.upper).ifPresent(next -> books.advanceWatermark(WATERMARK_PREFIX + c.program.uid(),
+                    next));
         }
-        String summary = pass.read + " tracked entities read from central: " + pass.imported + " imported, "
-                + pass.warnings + " with warnings, " + pass.rejected + " rejected by the local DHIS2, "
-                + pass.notArrived + " did not arrive, " + pass.skipped.size() + " objects skipped (pending local work)"
-                + (pass.skipped.isEmpty() ? "" : ": " + String.join("; ", pass.skipped.subList(0,
-                Math.min(20, pass.skipped.size()))) + (pass.skipped.size() > 20 ? "; ..." : ""));
+        String summary = pass.summary();
         if (!pass.skipped.isEmpty()) {
-            pass.run.recordNote(pass.skipped.size() + " objects skipped (pending local work): " + String.join("; ",
-                    pass.skipped.subList(0, Math.min(20, pass.skipped.size())))
-                    + (pass.skipped.size() > 20 ? "; ..." : "") + ".");
+            pass.run.recordNote(pass.skippedList() + ".");
         }
         if (pass.rejected > 0) {
             pass.run.recordFailure(pass.rejected + " objects rejected by the local DHIS2 (conflicts recorded)");
@@ -324,37 +311,8 @@ public final class TrackerDownloadStage {
         throw new IllegalStateException("central's export has no tracked entity list");
     }
 
-    static int minor(JsonNode info) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*2\\.(\\d+)")
-                .matcher(info.path("version").asText(""));
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    }
 
-    static Instant serverDate(Exchange exchange, String which) throws Exception {
-        Instant t = TrackerPushStage.parseTime(JSON.readTree(exchange.getMessage().getBody(String.class))
-                .path("serverDate").asText(null));
-        if (t == null) {
-            throw new IllegalStateException("the " + which + " DHIS2 did not report its serverDate");
-        }
-        return t;
-    }
 
-    static DownloadPass pass(Exchange exchange) {
-        DownloadPass pass = exchange.getVariable(DownloadPass.VARIABLE, DownloadPass.class);
-        if (pass == null) {
-            throw new IllegalStateException("no tracker download open on this exchange");
-        }
-        return pass;
-    }
 
-    static String caught(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
-        return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
 
-    static void clearForCall(Exchange exchange) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setBody(null);
-    }
 }

@@ -75,6 +75,10 @@ abstract class TrackerDownloadJobTestBase {
         assertThat(DownloadFixture.attribute(sync.local(), created, attribute)).isEqualTo("registered at central");
         assertThat(sync.bookkeeping("sync_item", "state", "TRACKED_ENTITY", created)).isEqualTo("SYNCED");
         assertThat(sync.bookkeeping("download_item", "state", "TRACKED_ENTITY", created)).isEqualTo("DOWNLOADED");
+        String scope = (centralVersion >= 41 ? "orgUnitMode" : "ouMode") + "=CAPTURE";
+        assertThat(sync.central().requests().matching("GET", "/api/tracker/trackedEntities"))
+                .as("the SDK's capture scope, named as central's version names it")
+                .isNotEmpty().allMatch(e -> e.query().contains(scope));
 
         long mark = DownloadFixture.lastRequest(sync.central());
         JobRun push = sync.run(DownloadFixture.PUSH);
