@@ -132,6 +132,9 @@ public final class Engine implements AutoCloseable {
             main.bind("adminJobs", new AdminJobs());
             main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
             main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
+            // reserved value pools and their hand-out (routes/reserved-values*.camel.yaml)
+            org.dhis2.sync.reserved.ReservedValueBeans.bind(main::bind, settings.reservedValues(),
+                    database.dataSource(), meters, (AdminAuthentication) main.lookup("adminAuthentication"));
             EngineBeans.verifyBound(main);
             extraBeans.forEach(main::bind);
             // the route files as validate checks them, with the beans really bound: a finding (unknown

@@ -65,6 +65,11 @@ public final class EngineBeans {
         t.put("adminJobs", AdminJobs.class);
         t.put("adminQueries", AdminQueries.class);
         t.put("itemResend", ItemResend.class);
+        t.put("reservedValuePools", org.dhis2.sync.reserved.ReservedValuePools.class);
+        t.put("reservedValues", org.dhis2.sync.reserved.ReservedValueStage.class);
+        t.put("reservedValueHandout", org.dhis2.sync.reserved.ReservedValueHandout.class);
+        t.put("reservedValueClients", org.dhis2.sync.reserved.HandoutAuthentication.class);
+        t.put("reservedValuesHealthCheck", org.dhis2.sync.reserved.ReservedValuesHealthCheck.class);
         TYPES = java.util.Collections.unmodifiableMap(t);
     }
 

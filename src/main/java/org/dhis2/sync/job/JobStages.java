@@ -16,7 +16,8 @@ public final class JobStages {
             "EVENT_PROGRAMS_DATA_SYNC", Set.of("events"),
             "TRACKER_PROGRAMS_DATA_SYNC", Set.of("trackedEntities"),
             "META_DATA_SYNC", Set.of("dataValues", "completeRegistrations", "events", "trackedEntities",
-                    "metadataVersions"));
+                    "metadataVersions"),
+            "RESERVED_VALUES", Set.of("reservedValues"));
 
     private JobStages() {
     }
