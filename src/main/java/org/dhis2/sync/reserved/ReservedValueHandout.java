@@ -33,10 +33,15 @@ public final class ReservedValueHandout {
     }
 
     /**
-     * Reads the request (DHIS2's order: numberToReserve 1..1000 first); true when the attribute's pattern must be
-     * read from the local DHIS2 first (no job run has seen the attribute).
+     * Reads the request (DHIS2's order: numberToReserve 1..1000 first); variable rsvNeedAttribute true when the
+     * attribute's pattern must be read from the local DHIS2 first (no job run has seen the attribute).
      */
-    public boolean request(Exchange exchange, boolean many) {
+    public void request(Exchange exchange) {
+        String operation = exchange.getMessage().getHeader("operation", "", String.class);
+        if (!operation.equals("generate") && !operation.equals("generateAndReserve")) {
+            throw AdminApiException.status(404, "Not found: the engine answers only generate and generateAndReserve");
+        }
+        boolean many = operation.equals("generateAndReserve");
         int number = 1;
         if (many) {
             String raw = exchange.getMessage().getHeader("numberToReserve", "1", String.class);
@@ -59,11 +64,10 @@ public final class ReservedValueHandout {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(null);
         String pattern = stage.pattern(attribute);
+        exchange.setVariable("rsvNeedAttribute", pattern == null);
         if (pattern != null) {
             pool(exchange, pattern);
-            return false;
         }
-        return true;
     }
 
     /** The local DHIS2's answer for the attribute: 404 unknown, 400 without pattern, as DHIS2 answers. */

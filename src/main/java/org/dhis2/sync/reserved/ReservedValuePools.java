@@ -34,6 +34,8 @@ public final class ReservedValuePools {
     /** true: wait for a fill of the same pool in progress (the job); false: give up after a few seconds. */
     public static final String WAIT = "rsvWait";
     static final String RESERVED = "rsvReserved";
+    /** Set by {@link #startFill}: whether to call central now. */
+    public static final String FILL = "rsvFill";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_PER_REQUEST = 1000; // DHIS2's limit of one generateAndReserve
 
@@ -65,10 +67,15 @@ public final class ReservedValuePools {
     }
 
     /**
-     * Locks the pool, drops stale values, counts; true (lock kept, request prepared: variable rsvAttribute and the
-     * query header) when it needs values from central, else false (lock released).
+     * Locks the pool, drops stale values, counts; sets variable {@value #FILL} true (lock kept, request prepared:
+     * variable rsvAttribute and the query header) when it needs values from central, else false (lock released).
+     * A bean step, not a predicate: Camel evaluates predicates on a copy of the exchange.
      */
-    public boolean startFill(Exchange exchange) throws InterruptedException {
+    public void startFill(Exchange exchange) throws InterruptedException {
+        exchange.setVariable(FILL, needsFill(exchange));
+    }
+
+    private boolean needsFill(Exchange exchange) throws InterruptedException {
         Pool pool = exchange.getVariable(POOL, Pool.class);
         int wanted = exchange.getVariable(WANTED, 0, Integer.class);
         ReentrantLock lock = locks.computeIfAbsent(new Pool(pool.attribute(), pool.orgUnitCode(), ""),

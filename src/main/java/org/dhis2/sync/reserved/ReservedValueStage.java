@@ -110,35 +110,38 @@ public final class ReservedValueStage {
         return List.copyOf(planned);
     }
 
-    /** Moves to the next pool (variables for {@link ReservedValuePools}); false when all are done. */
-    public boolean nextPool(Exchange exchange) {
+    /** Whether a pool is left (and the engine is not stopping). */
+    public boolean hasNextPool(Exchange exchange) {
         Plan plan = exchange.getVariable(PLAN, Plan.class);
-        if (!plan.next.hasNext() || JobCoordinator.currentRun(exchange, STAGE).stopRequested()) {
-            return false;
-        }
+        return plan.next.hasNext() && !JobCoordinator.currentRun(exchange, STAGE).stopRequested();
+    }
+
+    /** Moves to the next pool (variables for {@link ReservedValuePools}). */
+    public void nextPool(Exchange exchange) {
+        Plan plan = exchange.getVariable(PLAN, Plan.class);
         Pool pool = plan.next.next();
         exchange.setVariable(ReservedValuePools.POOL, pool);
         exchange.setVariable(ReservedValuePools.WANTED, 0);
         exchange.setVariable(ReservedValuePools.WAIT, true);
         exchange.removeVariable(ReservedValuePools.RESERVED);
         plan.item = plan.stage.startItem("Pool " + describe(pool));
-        return true;
     }
 
     /**
-     * Whether the pool needs central (lock held until endFill). Once central could not be reached in this run, the
-     * other pools that need values fail at once instead of each waiting through the retries.
+     * Whether the pool needs central (variable rsvFill; lock held until endFill). Once central could not be reached
+     * in this run, the other pools that need values fail at once instead of each waiting through the retries.
      */
-    public boolean startFill(Exchange exchange) throws InterruptedException {
+    public void startFill(Exchange exchange) throws InterruptedException {
         Plan plan = exchange.getVariable(PLAN, Plan.class);
         if (plan.centralDown == null) {
-            return pools.startFill(exchange);
+            pools.startFill(exchange);
+            return;
         }
+        exchange.setVariable(ReservedValuePools.FILL, false);
         Pool pool = exchange.getVariable(ReservedValuePools.POOL, Pool.class);
         if (pools.tidy(pool) < pools.settings().threshold()) {
             poolFailed(exchange, plan, pool, plan.centralDown);
         }
-        return false;
     }
 
     /** Central's values are stored: the pool's item is done. */

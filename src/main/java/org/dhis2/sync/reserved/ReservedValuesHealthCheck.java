@@ -35,8 +35,10 @@ public final class ReservedValuesHealthCheck extends AbstractHealthCheck {
             return;
         }
         starving.forEach((pool, state) -> builder.detail("pool." + pool, state));
+        // the message carries the reasons too: /observe/health shows messages, not always details
         builder.message("Reserved value pools below " + pools.settings().threshold()
-                + " that could not be filled from central: " + String.join(", ", starving.keySet()));
+                + " that could not be filled from central: " + starving.entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(java.util.stream.Collectors.joining("; ")));
         builder.down();
     }
 }
