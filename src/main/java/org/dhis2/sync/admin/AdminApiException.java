@@ -28,6 +28,11 @@ public final class AdminApiException extends RuntimeException {
         return new AdminApiException(404, message);
     }
 
+    /** An answer with a status of its own, e.g. the reserved value hand-out's DHIS2-style 400 / 404 / 409. */
+    public static AdminApiException status(int status, String message) {
+        return new AdminApiException(status, message);
+    }
+
     public static AdminApiException unavailable(String message) {
         return new AdminApiException(503, message);
     }

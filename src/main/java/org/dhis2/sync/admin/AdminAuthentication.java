@@ -44,7 +44,8 @@ public final class AdminAuthentication {
         }
     }
 
-    boolean accepts(String header) {
+    /** Whether an Authorization header value carries the admin credentials (also used by the reserved value hand-out). */
+    public boolean accepts(String header) {
         if (header == null) {
             return false;
         }

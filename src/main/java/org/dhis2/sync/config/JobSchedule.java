@@ -17,7 +17,7 @@ public record JobSchedule(String jobType, boolean enabled, String cron, String q
     /** Every job type the engine knows, in display order; a new job is one more entry here and its keys in config. */
     public static final List<String> JOB_TYPES = List.of(
             "DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC",
-            "TRACKER_DOWNLOAD");
+            "TRACKER_DOWNLOAD", "RESERVED_VALUES");
 
     /** Cron presets (Quartz: seconds minutes hours day-of-month month day-of-week), at night in the engine's time zone. */
     public static final Map<String, String> PRESETS = Map.of(

@@ -58,6 +58,7 @@ public final class SyncSettings {
     private final Path routesDir;
     private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
+    private final ReservedValueSettings reservedValues;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -104,6 +105,7 @@ public final class SyncSettings {
         this.healthTimeoutMillis = c.integer("sync.health.dhis2.timeoutMillis", 100, 60_000);
         this.routesDir = Path.of(c.required("sync.routes.dir"));
         this.admin = c.adminCredentials();
+        this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         c.unknownJobKeys();
         c.throwIfAny();
@@ -268,6 +270,10 @@ public final class SyncSettings {
     }
 
     /** The schedule of every known job type, in {@link JobSchedule#JOB_TYPES} order. */
+    public ReservedValueSettings reservedValues() {
+        return reservedValues;
+    }
+
     public List<JobSchedule> jobSchedules() {
         return List.copyOf(jobSchedules.values());
     }
@@ -326,6 +332,39 @@ public final class SyncSettings {
                 }
             }
             return List.copyOf(uids);
+        }
+
+        /** sync.reservedValues.*: the limit must reach the threshold; clients are user:password pairs. */
+        ReservedValueSettings reservedValues() {
+            int threshold = integer("sync.reservedValues.threshold", 1, 1000);
+            int limit = integer("sync.reservedValues.limit", 1, 1000);
+            if (limit < threshold) {
+                problem("sync.reservedValues.limit", "must be at least sync.reservedValues.threshold (" + threshold + ")");
+            }
+            Map<String, String> clients = new LinkedHashMap<>();
+            for (String pair : p.getProperty("sync.reservedValues.clients", "").split(",")) {
+                String entry = pair.trim();
+                int colon = entry.indexOf(':');
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                if (colon < 1 || colon == entry.length() - 1) {
+                    // the entry is not echoed: it may hold a password
+                    problem("sync.reservedValues.clients", "has an entry that is not user:password (entry "
+                            + (clients.size() + 1) + ")");
+                } else {
+                    clients.put(entry.substring(0, colon), entry.substring(colon + 1));
+                }
+            }
+            List<String> orgUnits = new ArrayList<>();
+            for (String code : p.getProperty("sync.reservedValues.orgUnits", "").split(",")) {
+                if (!code.isBlank()) {
+                    orgUnits.add(code.trim());
+                }
+            }
+            return new ReservedValueSettings(threshold, limit, uids("sync.reservedValues.attributes"),
+                    List.copyOf(orgUnits), Map.copyOf(clients),
+                    integer("sync.reservedValues.handoutFillWaitMillis", 0, 600_000));
         }
 
         boolean bool(String key) {

@@ -141,6 +141,9 @@ public final class Engine implements AutoCloseable {
             main.bind("downloadImport", download.importSteps());
             main.bind("downloadFetches", download.fetches());
             main.bind("downloadRelationships", download.relationships());
+            // reserved value pools and their hand-out (routes/reserved-values*.camel.yaml)
+            org.dhis2.sync.reserved.ReservedValueBeans.bind(main::bind, settings.reservedValues(),
+                    database.dataSource(), meters, (AdminAuthentication) main.lookup("adminAuthentication"));
             EngineBeans.verifyBound(main);
             extraBeans.forEach(main::bind);
             // the route files as validate checks them, with the beans really bound: a finding (unknown

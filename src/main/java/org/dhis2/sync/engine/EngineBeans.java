@@ -70,6 +70,11 @@ public final class EngineBeans {
         t.put("downloadImport", org.dhis2.sync.download.DownloadImportSteps.class);
         t.put("downloadFetches", org.dhis2.sync.download.DownloadFetches.class);
         t.put("downloadRelationships", org.dhis2.sync.download.DownloadRelationships.class);
+        t.put("reservedValuePools", org.dhis2.sync.reserved.ReservedValuePools.class);
+        t.put("reservedValues", org.dhis2.sync.reserved.ReservedValueStage.class);
+        t.put("reservedValueHandout", org.dhis2.sync.reserved.ReservedValueHandout.class);
+        t.put("reservedValueClients", org.dhis2.sync.reserved.HandoutAuthentication.class);
+        t.put("reservedValuesHealthCheck", org.dhis2.sync.reserved.ReservedValuesHealthCheck.class);
         TYPES = java.util.Collections.unmodifiableMap(t);
     }
 

@@ -18,7 +18,8 @@ public final class JobStages {
             // the download writes the push bookkeeping of tracked entities: never beside a tracker push
             "TRACKER_DOWNLOAD", Set.of("trackedEntities", "trackerDownload"),
             "META_DATA_SYNC", Set.of("dataValues", "completeRegistrations", "events", "trackedEntities",
-                    "metadataVersions"));
+                    "metadataVersions"),
+            "RESERVED_VALUES", Set.of("reservedValues"));
 
     private JobStages() {
     }

@@ -21,7 +21,7 @@ public final class SyncMetrics {
 
     /** The stage labels, registered up front so every series exists (at 0) before the first run. */
     public static final List<String> STAGES = List.of("dataValues", "completeRegistrations", "events",
-            "trackedEntities", "relationships", "metadataVersions", "trackerDownload");
+            "trackedEntities", "relationships", "metadataVersions", "trackerDownload", "reservedValues");
 
     private final MeterRegistry registry;
     private final String pair;

@@ -50,8 +50,12 @@ final class ReservedValuePattern {
                     throw Dhis2Exception.internal("Failed to parse pattern `" + text + "`. Unknown segment `" + s + "`");
                 }
                 seg = new Segment(Kind.valueOf(m.group(1)), s, m.group(2));
-                if (seg.kind() == Kind.RANDOM && !seg.format().matches("[#Xx*]+")
-                        || seg.kind() == Kind.SEQUENTIAL && !seg.format().matches("#+")) {
+                // TextPatternMethod: RANDOM([#Xx*]{1,12}), SEQUENTIAL(#{1,12}), ORG_UNIT_CODE() or (^...$),
+                // CURRENT_DATE(any format)
+                if (seg.kind() == Kind.RANDOM && !seg.format().matches("[#Xx*]{1,12}")
+                        || seg.kind() == Kind.SEQUENTIAL && !seg.format().matches("#{1,12}")
+                        || seg.kind() == Kind.ORG_UNIT_CODE && !seg.format().matches("|\\^?\\.+\\$?")
+                        || seg.kind() == Kind.CURRENT_DATE && seg.format().isEmpty()) {
                     throw Dhis2Exception.internal("Failed to parse pattern `" + text + "`. Invalid format `" + s + "`");
                 }
             }

@@ -45,14 +45,13 @@ public final class ReservedValueStore {
         Map<String, ReservedValue> reserved = byAttribute.computeIfAbsent(attributeUid, a -> new LinkedHashMap<>());
         String sequenceKey = attributeUid + "|" + key;
         long capacity = pattern.capacity();
-        long left = pattern.sequential()
-                ? capacity - sequences.getOrDefault(sequenceKey, 0L)
-                : capacity - reserved.values().stream().filter(v -> v.key().equals(key)).count();
-        if (left <= 0) {
-            throw Dhis2Exception.conflict(
-                    "Unable to reserve id. This may indicate that there are too few available ids left.", null);
-        }
-        if (left < count) {
+        if (pattern.sequential()) {
+            // ValueGeneratorService: the counter's next numbers; one of them past the segment's digits → 409
+            if (sequences.getOrDefault(sequenceKey, 0L) + count > capacity) {
+                throw Dhis2Exception.conflict("Unable to reserve value, no new values available.", null);
+            }
+        } else if (capacity < count + reserved.values().stream().filter(v -> v.key().equals(key)).count()) {
+            // DefaultReservedValueService.checkIfEnoughValues: total values >= wanted + reserved with this key
             throw Dhis2Exception.conflict("Not enough values left to reserve " + count + " values.", null);
         }
         List<ReservedValue> result = new ArrayList<>(count);

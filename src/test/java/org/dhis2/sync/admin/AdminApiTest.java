@@ -98,7 +98,8 @@ class AdminApiTest {
         for (RestDefinition rest : ((ModelCamelContext) engine.context()).getRestDefinitions()) {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = (rest.getPath() + verb.getPath()).replace("{jobType}", "DATA_SYNC")
-                        .replace("{kind}", "dataValue").replace("{uid}", "x");
+                        .replace("{kind}", "dataValue").replace("{uid}", "x")
+                        .replace("{operation}", "generate");
                 all.add(new String[] {verb.asVerb().toUpperCase(), path});
             }
         }
@@ -113,7 +114,7 @@ class AdminApiTest {
                 "GET /api/jobs", "POST /api/jobs/DATA_SYNC/execute", "GET /api/jobs/DATA_SYNC/runs",
                 "GET /api/scheduling/completed/DATA_SYNC", "GET /api/scheduling/running/DATA_SYNC",
                 "GET /api/sync/conflicts", "GET /api/sync/items",
-                "POST /api/sync/items/dataValue/x/resend");
+                "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));

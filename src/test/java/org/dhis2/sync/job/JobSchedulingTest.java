@@ -223,7 +223,8 @@ class JobSchedulingTest {
         Engine engine = engine("pg", Map.of());
         JobOperations control = control(engine);
         assertThat(control.overview()).extracting(JobOverview::jobType).containsExactly(
-                "DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC");
+                "DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC",
+                "RESERVED_VALUES");
         assertThat(control.overview()).allSatisfy(o -> {
             assertThat(o.lastExecutedStatus()).isEqualTo("NOT_STARTED");
             assertThat(o.enabled()).isFalse();

@@ -1,6 +1,7 @@
 package org.dhis2.sync.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.dhis2.sync.sandbox.MetadataSandboxHttp.fixture;
 import static org.dhis2.sync.sandbox.MetadataSandboxHttp.getText;
 import static org.dhis2.sync.sandbox.MetadataSandboxHttp.json;
@@ -13,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +53,7 @@ class ReservedValueApiTest {
     }
 
     @Test
+    @Contract({"RSV-2"})
     void generateAndReserveAndGenerateHaveTheFixtureShapes() throws Exception {
         HttpResponse<String> list = getText(server, "/api/trackedEntityAttributes/xeG4wH2I676/generateAndReserve?numberToReserve=3");
         assertThat(list.statusCode()).isEqualTo(200);
@@ -75,6 +78,7 @@ class ReservedValueApiTest {
     }
 
     @Test
+    @Contract({"RSV-1"})
     void numberToReserveMustBeBetween1And1000() throws Exception {
         for (int n : new int[] {0, 1001, -5}) {
             HttpResponse<String> r = getText(server,
@@ -83,12 +87,17 @@ class ReservedValueApiTest {
             assertThat(json(r.body()).path("message").asText())
                     .isEqualTo("You can only reserve between 1 and 1000 values in a single request.");
         }
+        // the range is checked before the attribute is looked up
+        HttpResponse<String> unknown = getText(server,
+                "/api/trackedEntityAttributes/NoSuchAttr1/generateAndReserve?numberToReserve=0");
+        assertThat(unknown.statusCode()).isEqualTo(400);
         HttpResponse<String> max = getText(server,
                 "/api/trackedEntityAttributes/xeG4wH2I676/generateAndReserve?numberToReserve=1000");
         assertThat(json(max.body())).hasSize(1000);
     }
 
     @Test
+    @Contract({"RSV-7"})
     void valuesAreUniqueUntilThePatternIsExhausted() throws Exception {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 4; i++) {
@@ -99,17 +108,22 @@ class ReservedValueApiTest {
         HttpResponse<String> exhausted = getText(server, "/api/trackedEntityAttributes/xeG4wH2I676/generate");
         assertThat(exhausted.statusCode()).isEqualTo(409);
         assertThat(json(exhausted.body()).path("message").asText())
-                .isEqualTo("Unable to reserve id. This may indicate that there are too few available ids left.");
+                .isEqualTo("Not enough values left to reserve 1 values.");
 
         HttpResponse<String> tooMany = getText(server,
                 "/api/trackedEntityAttributes/tinyPattrn1/generateAndReserve?numberToReserve=11");
         assertThat(tooMany.statusCode()).isEqualTo(409);
+        assertThat(json(tooMany.body()).path("message").asText())
+                .isEqualTo("Not enough values left to reserve 11 values.");
+        assertThat(server.instance().reservedValues().reserved("tinyPattrn1")).isEmpty();
     }
 
     @Test
+    @Contract({"RSV-5", "RSV-6"})
     void sequentialWithOrgUnitCodeResolvesTheKeyAndCounts() throws Exception {
         HttpResponse<String> missing = getText(server, "/api/trackedEntityAttributes/lZGmxYbs97q/generate");
         assertThat(missing.statusCode()).isEqualTo(409);
+        assertThat(json(missing.body()).path("message").asText()).isEqualTo("Missing required values: ORG_UNIT_CODE");
         JsonNode values = json(getText(server,
                 "/api/trackedEntityAttributes/lZGmxYbs97q/generateAndReserve?numberToReserve=2&ORG_UNIT_CODE=OSLO").body());
         assertThat(values.get(0).path("key").asText()).isEqualTo("MR-OSL-SEQUENTIAL(###)");
@@ -122,6 +136,7 @@ class ReservedValueApiTest {
     }
 
     @Test
+    @Contract({"RSV-8"})
     void currentDateUsesTheServersClock() throws Exception {
         server.instance().clock().setOffset(Duration.ofDays(40));
         String month = DateTimeFormatter.ofPattern("yyyyMM")
@@ -132,12 +147,67 @@ class ReservedValueApiTest {
     }
 
     @Test
+    @Contract({"RSV-3"})
     void unknownAttributeIs404AndAttributeWithoutPatternIs400() throws Exception {
         HttpResponse<String> unknown = getText(server, "/api/trackedEntityAttributes/NoSuchAttr1/generateAndReserve");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown.body()).path("httpStatus").asText()).isEqualTo("Not Found");
+        assertThat(json(unknown.body()).path("message").asText())
+                .isEqualTo("TrackedEntityAttribute with id NoSuchAttr1 could not be found.");
         HttpResponse<String> plain = getText(server, "/api/trackedEntityAttributes/w75KJ2mc4zz/generateAndReserve");
         assertThat(plain.statusCode()).isEqualTo(400);
         assertThat(json(plain.body()).path("message").asText()).isEqualTo("Attribute does not contain pattern.");
+    }
+
+    @Test
+    @Contract("RSV-6")
+    void sequentialCountersRunOutWith409AndNeverGoBack() throws Exception {
+        attribute("seqTwoDigit", "\"A\" + SEQUENTIAL(##)");
+        JsonNode first = json(getText(server,
+                "/api/trackedEntityAttributes/seqTwoDigit/generateAndReserve?numberToReserve=98").body());
+        assertThat(first.get(0).path("value").asText()).isEqualTo("A01");
+        assertThat(first.get(97).path("value").asText()).isEqualTo("A98");
+        // 99 and 100 asked: 100 does not fit two digits, nothing is reserved
+        HttpResponse<String> over = getText(server,
+                "/api/trackedEntityAttributes/seqTwoDigit/generateAndReserve?numberToReserve=2");
+        assertThat(over.statusCode()).isEqualTo(409);
+        assertThat(json(over.body()).path("message").asText())
+                .isEqualTo("Unable to reserve value, no new values available.");
+        assertThat(json(getText(server, "/api/trackedEntityAttributes/seqTwoDigit/generate").body())
+                .path("value").asText()).isEqualTo("A99");
+        assertThat(getText(server, "/api/trackedEntityAttributes/seqTwoDigit/generate").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    @Contract("RSV-4")
+    void patternSegmentsFollowTextPatternMethod() {
+        ReservedValuePattern p = ReservedValuePattern.parse(
+                "\"ID \\\"A\\\"\" + CURRENT_DATE(yyyy)+ORG_UNIT_CODE(^..) +  RANDOM(X#x*)");
+        LocalDate day = LocalDate.of(2026, 12, 2);
+        assertThat(p.key("OSLO", day)).isEqualTo("ID \"A\"2026OSRANDOM(X#x*)");
+        for (long i : new long[] {0, 12_345, p.capacity() - 1}) {
+            assertThat(p.value("OSLO", day, i)).matches("ID \"A\"2026OS[A-Z][0-9][a-z][0-9A-Za-z]");
+        }
+        assertThat(p.capacity()).isEqualTo(26L * 10 * 26 * 62);
+        assertThat(ReservedValuePattern.parse("ORG_UNIT_CODE() + SEQUENTIAL(############)").capacity())
+                .isEqualTo(999_999_999_999L);
+        for (String invalid : List.of("RANDOM(#############)", "SEQUENTIAL(#X)", "RANDOM()", "ORG_UNIT_CODE(abc) + RANDOM(#)",
+                "CURRENT_DATE() + RANDOM(#)", "\"only text\"", "RANDOM(#) + SEQUENTIAL(#)", "UNKNOWN(#) + RANDOM(#)")) {
+            assertThatThrownBy(() -> ReservedValuePattern.parse(invalid)).as(invalid)
+                    .isInstanceOf(Dhis2Exception.class);
+        }
+    }
+
+    @Test
+    @Contract("RSV-9")
+    void expiredReservationsFreeTheirValues() throws Exception {
+        assertThat(json(getText(server,
+                "/api/trackedEntityAttributes/tinyPattrn1/generateAndReserve?numberToReserve=10&expiration=1").body()))
+                .hasSize(10);
+        assertThat(getText(server, "/api/trackedEntityAttributes/tinyPattrn1/generate").statusCode()).isEqualTo(409);
+        server.instance().clock().setOffset(Duration.ofDays(2));
+        JsonNode again = json(getText(server,
+                "/api/trackedEntityAttributes/tinyPattrn1/generateAndReserve?numberToReserve=10").body());
+        assertThat(again).hasSize(10);
     }
 }

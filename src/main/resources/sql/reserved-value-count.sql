@@ -1,0 +1,2 @@
+-- Values left in a pool
+select count(*) from reserved_value where sync_pair = ? and attribute = ? and org_unit_code = ?
