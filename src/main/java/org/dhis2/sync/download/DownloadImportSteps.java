@@ -149,7 +149,7 @@ public final class DownloadImportSteps {
                 }
                 entries.add(new Entry(m.type(), m.uid(), program, m.centralUpdatedAt(), local.orElse(null),
                         State.DOWNLOADED, ours ? (v.state() == SyncState.WARNING ? "accepted with warnings" : null)
-                        : "changed on the local instance during the import: left for the push", v.conflicts()));
+                        : notOurs(b, local.orElse(null)), v.conflicts()));
                 if (top) {
                     if (v.state() == SyncState.WARNING) {
                         warned++;
@@ -218,6 +218,15 @@ public final class DownloadImportSteps {
         if (c != null) {
             c.hold(m.centralUpdatedAt());
         }
+    }
+
+    /** Why an accepted object's local change time is not the import's: untouched by it, or edited after it. */
+    private static String notOurs(DownloadBatch b, Instant localUpdatedAt) {
+        if (localUpdatedAt == null) {
+            return "not found on the local instance after the import";
+        }
+        return localUpdatedAt.isBefore(b.importStarted) ? "left unchanged by the local import (e.g. already there)"
+                : "changed on the local instance after the import: left for the push";
     }
 
     private static boolean ours(DownloadBatch b, Instant localUpdatedAt) {
