@@ -175,6 +175,12 @@ public final class ReservedValuePools {
         return result;
     }
 
+    /** Whether a failed fill says central is out of reach or not serving (no answer, 5xx, 429), not a refusal. */
+    static boolean unreachable(Exception e) {
+        return e instanceof HttpOperationFailedException h ? h.getStatusCode() >= 500 || h.getStatusCode() == 429
+                : e != null;
+    }
+
     /** DHIS2 answers times without offset in its server's zone; read as UTC (days matter here, not hours). */
     static LocalDateTime centralTime(String text) {
         if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {

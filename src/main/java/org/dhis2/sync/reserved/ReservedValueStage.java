@@ -129,7 +129,8 @@ public final class ReservedValueStage {
 
     /**
      * Whether the pool needs central (variable rsvFill; lock held until endFill). Once central could not be reached
-     * in this run, the other pools that need values fail at once instead of each waiting through the retries.
+     * in this run (no answer, 5xx or 429 after the retries), the other pools that need values fail at once instead
+     * of each waiting through the retries again.
      */
     public void startFill(Exchange exchange) throws InterruptedException {
         Plan plan = exchange.getVariable(PLAN, Plan.class);
@@ -160,7 +161,7 @@ public final class ReservedValueStage {
         Pool pool = exchange.getVariable(ReservedValuePools.POOL, Pool.class);
         plan.requested += requested(exchange);
         String reason = pools.fillFailed(exchange);
-        if (reason.startsWith("central could not be reached")) {
+        if (ReservedValuePools.unreachable(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))) {
             plan.centralDown = reason;
         }
         poolFailed(exchange, plan, pool, reason);

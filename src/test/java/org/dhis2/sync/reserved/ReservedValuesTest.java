@@ -291,10 +291,13 @@ class ReservedValuesTest {
         assertThat(ManagementEndpoints.get(engine, "/observe/health/ready").statusCode()).isEqualTo(503);
         assertThat(ManagementEndpoints.get(engine, "/observe/health/live").body()).doesNotContain("reserved-values");
 
+        pair.central().requests().clear();
         JobRun failed = run();
         assertThat(failed.status()).isEqualTo(JobRun.Status.FAILED);
         assertThat(failed.summary()).contains("attribute " + RANDOM).contains("org unit OSLO")
                 .contains("central answered 503");
+        // the first pool used up the retries (metadata.sync.retry = 3 attempts); the others did not ask again
+        assertThat(pair.central().requests().count("GET", "/api/trackedEntityAttributes/")).isEqualTo(3);
 
         pair.central().faults().clear();
         assertThat(run().status()).isEqualTo(JobRun.Status.SUCCESS);
@@ -318,6 +321,31 @@ class ReservedValuesTest {
         assertThat(poolSize(RANDOM, "")).isEqualTo(100);
         Answer runs = get("/api/jobs/" + JOB + "/runs", ADMIN);
         assertThat(runs.body()).contains("FAILED").contains(PER_ORG_UNIT);
+    }
+
+    @Test
+    void aTransientFaultIsRetriedAndRunNowWorksThroughTheAdminApi() throws Exception {
+        pair.central().faults().on("GET", "/api/trackedEntityAttributes/" + DATED).requests(1)
+                .fail(Fault.status(503, "0"));
+
+        Answer started = send("POST", "/api/jobs/" + JOB + "/execute", ADMIN);
+
+        assertThat(started.status()).as(started.body()).isBetween(200, 202);
+        String jobId = started.json().findValue("jobId").asText();
+        JsonNode run = null;
+        for (int i = 0; i < 200 && run == null; i++) {
+            for (JsonNode r : get("/api/jobs/" + JOB + "/runs", ADMIN).json().path("runs")) {
+                if (r.path("jobId").asText().equals(jobId) && !r.path("status").asText().equals("RUNNING")) {
+                    run = r;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(run).as("the run ended").isNotNull();
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("SUCCESS");
+        assertThat(run.path("trigger").asText()).isEqualTo("MANUAL");
+        assertThat(pair.central().requests().count("GET", "/api/trackedEntityAttributes/" + DATED)).isEqualTo(2);
+        assertThat(poolSize(DATED, "")).isEqualTo(100);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
