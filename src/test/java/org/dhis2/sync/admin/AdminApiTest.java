@@ -114,7 +114,8 @@ class AdminApiTest {
                 "GET /api/jobs", "POST /api/jobs/DATA_SYNC/execute", "GET /api/jobs/DATA_SYNC/runs",
                 "GET /api/scheduling/completed/DATA_SYNC", "GET /api/scheduling/running/DATA_SYNC",
                 "GET /api/sync/conflicts", "GET /api/sync/items",
-                "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate");
+                "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate",
+                "POST /api/download/trackedEntities");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));
