@@ -224,7 +224,7 @@ class JobSchedulingTest {
         JobOperations control = control(engine);
         assertThat(control.overview()).extracting(JobOverview::jobType).containsExactly(
                 "DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC",
-                "RESERVED_VALUES");
+                "TRACKER_DOWNLOAD", "RESERVED_VALUES");
         assertThat(control.overview()).allSatisfy(o -> {
             assertThat(o.lastExecutedStatus()).isEqualTo("NOT_STARTED");
             assertThat(o.enabled()).isFalse();
