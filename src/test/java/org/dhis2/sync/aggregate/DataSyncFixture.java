@@ -31,10 +31,19 @@ final class DataSyncFixture extends SyncedPair {
 
     static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
                                  Map<String, String> overrides) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
-        settings.putAll(overrides);
-        return new DataSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> settings));
+        return start(temp, localVersion, centralVersion, spec, pair -> overrides);
+    }
+
+    /** With settings that depend on the started pair (e.g. central behind a proxy). */
+    static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                 java.util.function.Function<org.dhis2.sync.sandbox.SandboxPair,
+                                         Map<String, String>> overrides) throws Exception {
+        return new DataSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> {
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
+            settings.putAll(overrides.apply(pair));
+            return settings;
+        }));
     }
 
     JobRun runJob() {
