@@ -82,6 +82,11 @@ public record DataValuePage(int number, List<DataValue> values, Map<String, Set<
         return PageJson.write("dataValues", values, 180, DataValuePage::write);
     }
 
+    /** The same values as DHIS2's CSV import reads them (application/csv). */
+    public byte[] toCsv() {
+        return DataValueCsv.write(values);
+    }
+
     private static void write(JsonGenerator json, DataValue v) throws IOException {
         json.writeStringField("dataElement", v.dataElement());
         json.writeStringField("period", v.period());

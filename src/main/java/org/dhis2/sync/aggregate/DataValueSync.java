@@ -36,15 +36,35 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     private final String centralUrl;
     private final Duration overlap;
     private final OverlapMemory memory;
+    private final boolean csv;
 
     public DataValueSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
                          Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl) {
+        this(bookkeeping, memory, pageSize, skipChangedBefore, overlap, centralUrl, false);
+    }
+
+    /** @param csv send pages as application/csv (sync.dataValues.format=csv) instead of JSON */
+    public DataValueSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
+                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl, boolean csv) {
         super(bookkeeping, STAGE, KIND, NAME, "values", DataValuePage.class);
         this.memory = memory;
         this.pageSize = pageSize;
         this.skipChangedBefore = skipChangedBefore;
         this.overlap = overlap;
         this.centralUrl = centralUrl;
+        this.csv = csv;
+    }
+
+    /** CSV carries the same per-value fields (deleted included) and DHIS2 reports conflicts by row index. */
+    @Override
+    protected byte[] body(DataValuePage page) {
+        return csv ? page.toCsv() : page.toJson();
+    }
+
+    /** application/csv, not text/csv: DHIS2's DataValueSetController consumes only the former for CSV. */
+    @Override
+    public String contentType() {
+        return csv ? "application/csv" : "application/json";
     }
 
     /**

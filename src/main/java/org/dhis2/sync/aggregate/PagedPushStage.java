@@ -83,7 +83,17 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         return "Starting " + name + " job";
     }
 
-    /** Before the POST: the page's JSON body and its progress item. */
+    /** The POST body of a page (JSON unless a stage sends another format). */
+    protected byte[] body(P page) {
+        return page.toJson();
+    }
+
+    /** The Content-Type of {@link #body}. */
+    public String contentType() {
+        return "application/json";
+    }
+
+    /** Before the POST: the page's body and its progress item. */
     public byte[] pageBody(Exchange exchange) throws Exception {
         P page = exchange.getMessage().getMandatoryBody(pageType);
         StageTally t = tally(exchange);
@@ -91,7 +101,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         exchange.setProperty(itemProperty, t.pagesStage.startItem(pageDescription(page)));
         t.pages = Math.max(t.pages, page.number());
         t.sent += page.items().size();
-        return page.toJson();
+        return body(page);
     }
 
     /** After central answered (200–499): judge the page and every item in it. */

@@ -28,6 +28,8 @@ public final class SyncSettings {
     private final Dhis2Connection local;
     private final Dhis2Connection central;
     private final int dataValuesPageSize;
+    private final boolean dataValuesCsv;
+    private final boolean centralCompression;
     private final int completeRegistrationsPageSize;
     private final int eventsPageSize;
     private final int trackerPageSize;
@@ -68,6 +70,8 @@ public final class SyncSettings {
         // DHIS2's job parameter limits (DATA_SYNC 50–30000, EVENT_PROGRAMS 5–200, TRACKER_PROGRAMS 5–100)
         this.dataValuesPageSize = c.integer("sync.dataValues.pageSize", 50, 30000);
         this.completeRegistrationsPageSize = c.integer("sync.completeRegistrations.pageSize", 50, 30000);
+        this.dataValuesCsv = c.dataValuesFormat().equals("csv");
+        this.centralCompression = c.bool("central.compression");
         this.eventsPageSize = c.integer("sync.events.pageSize", 5, 200);
         this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
         this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 16);
@@ -135,6 +139,16 @@ public final class SyncSettings {
 
     public int dataValuesPageSize() {
         return dataValuesPageSize;
+    }
+
+    /** sync.dataValues.format=csv: data values are POSTed to central as application/csv (DHIS2's 11 columns). */
+    public boolean dataValuesCsv() {
+        return dataValuesCsv;
+    }
+
+    /** central.compression: gzip the bodies POSTed to central's dataValueSets and completeDataSetRegistrations. */
+    public boolean centralCompression() {
+        return centralCompression;
     }
 
     public int completeRegistrationsPageSize() {
@@ -365,6 +379,16 @@ public final class SyncSettings {
             return new ReservedValueSettings(threshold, limit, uids("sync.reservedValues.attributes"),
                     List.copyOf(orgUnits), Map.copyOf(clients),
                     integer("sync.reservedValues.handoutFillWaitMillis", 0, 600_000));
+        }
+
+        /** sync.dataValues.format: json (default) or csv. */
+        String dataValuesFormat() {
+            String v = p.getProperty("sync.dataValues.format", "json").trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("json") && !v.equals("csv")) {
+                problem("sync.dataValues.format", "'" + v + "' is not json or csv");
+                return "json";
+            }
+            return v;
         }
 
         boolean bool(String key) {

@@ -24,6 +24,7 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.download.TrackerDownloadStage;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
+import org.dhis2.sync.http.RequestCompression;
 import org.dhis2.sync.http.RetryAfter;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
@@ -121,7 +122,9 @@ public final class Engine implements AutoCloseable {
             main.bind("trackerRelationships", trackerSync.relationshipSteps());
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
                     new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
-                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));
+                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url(),
+                    settings.dataValuesCsv()));
+            main.bind("centralCompression", new RequestCompression(settings.centralCompression()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
                     settings.completeRegistrationsPageSize(),

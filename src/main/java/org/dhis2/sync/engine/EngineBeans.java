@@ -60,6 +60,7 @@ public final class EngineBeans {
         t.put("trackerRelationships", org.dhis2.sync.tracker.RelationshipSteps.class);
         t.put("dataValueSync", DataValueSync.class);
         t.put("completeRegistrationSync", CompleteRegistrationSync.class);
+        t.put("centralCompression", org.dhis2.sync.http.RequestCompression.class);
         t.put("adminAuthentication", AdminAuthentication.class);
         t.put("adminAnswers", AdminAnswers.class);
         t.put("adminJobs", AdminJobs.class);

@@ -49,8 +49,15 @@ final class AggregateDataValueImport {
                 request.flag("async", false), !instance.version().atLeast(37)).of(instance.version());
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
-        try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
-            parse(parser, header, values);
+        boolean csv = request.header("Content-Type").map(t -> t.startsWith("application/csv")).orElse(false);
+        try (InputStream in = request.bodyStream()) {
+            if (csv) {
+                AggregateCsvValues.parse(in, request, header, values);
+            } else {
+                try (JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
+                    parse(parser, header, values);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // DHIS2 reports an unreadable body as a failed import, not as a 400
             summary.abort();

@@ -16,8 +16,21 @@ public final class RequestLog {
      */
     public record Entry(long number, String method, String path, String query, int status, byte[] body,
                         long receivedNanos, long answeredNanos) {
+        /** The body as DHIS2's sniffing imports read it: gzip or zip unwrapped by its magic bytes ({@link #body} is raw). */
         public String bodyText() {
-            return body == null ? "" : new String(body, StandardCharsets.UTF_8);
+            if (body == null) {
+                return "";
+            }
+            try (java.io.InputStream in = CompressionSniffer.unwrap(new java.io.ByteArrayInputStream(body))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return new String(body, StandardCharsets.UTF_8);
+            }
+        }
+
+        /** True when the raw body starts with gzip's magic bytes 1F 8B (what DHIS2 sniffs). */
+        public boolean gzipped() {
+            return body != null && body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
         }
 
         public Map<String, List<String>> params() {

@@ -31,10 +31,19 @@ final class DataSyncFixture extends SyncedPair {
 
     static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
                                  Map<String, String> overrides) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
-        settings.putAll(overrides);
-        return new DataSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> settings));
+        return start(temp, localVersion, centralVersion, spec, pair -> overrides);
+    }
+
+    /** With settings that depend on the started pair (e.g. central behind a proxy). */
+    static DataSyncFixture start(Path temp, int localVersion, int centralVersion, GeneratorSpec spec,
+                                 java.util.function.Function<org.dhis2.sync.sandbox.SandboxPair,
+                                         Map<String, String>> overrides) throws Exception {
+        return new DataSyncFixture(SyncedPair.startSyncing(temp, localVersion, centralVersion, spec, pair -> {
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50"));
+            settings.putAll(overrides.apply(pair));
+            return settings;
+        }));
     }
 
     JobRun runJob() {
@@ -49,6 +58,10 @@ final class DataSyncFixture extends SyncedPair {
     List<String> postedValueKeys() throws Exception {
         List<String> keys = new ArrayList<>();
         for (RequestLog.Entry e : posts("/api/dataValueSets")) {
+            if (e.bodyText().startsWith(CSV_HEADER)) {
+                keys.addAll(csvKeys(e.bodyText()));
+                continue;
+            }
             JsonNode body = JSON.readTree(e.bodyText());
             for (JsonNode v : body.path("dataValues")) {
                 assertThat(v.has("created")).as("created is never sent").isFalse();
@@ -56,6 +69,20 @@ final class DataSyncFixture extends SyncedPair {
                 keys.add(key(v.path("dataElement").asText(), v.path("period").asText(), v.path("orgUnit").asText(),
                         v.path("categoryOptionCombo").asText(), v.path("attributeOptionCombo").asText()));
             }
+        }
+        return keys;
+    }
+
+    static final String CSV_HEADER = "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,"
+            + "storedby,lastupdated,comment,followup,deleted\n";
+
+    /** Keys of a CSV page (UIDs and periods never need quoting); lastupdated (column 8) is never sent. */
+    static List<String> csvKeys(String csv) {
+        List<String> keys = new ArrayList<>();
+        for (String row : csv.substring(CSV_HEADER.length()).split("\n")) {
+            String[] c = row.split(",", -1);
+            assertThat(c[7]).as("lastupdated is never sent").isEmpty();
+            keys.add(key(c[0], c[1], c[2], c[3], c[4]));
         }
         return keys;
     }

@@ -36,9 +36,14 @@ abstract class DataSyncJobTestBase {
     /** The central DHIS2's version. */
     abstract int centralVersion();
 
+    /** Engine settings of the story beyond the fixture's (e.g. the data value format). */
+    Map<String, String> settings() {
+        return Map.of();
+    }
+
     DataSyncFixture fixture() throws Exception {
         if (f == null) {
-            f = DataSyncFixture.start(temp, version(), centralVersion(), GeneratorSpec.small(), Map.of());
+            f = DataSyncFixture.start(temp, version(), centralVersion(), GeneratorSpec.small(), settings());
         }
         return f;
     }
