@@ -282,6 +282,11 @@ public final class TrackerDownloadStage {
             c.nextWatermark(pass.upper).ifPresent(next -> books.advanceWatermark(WATERMARK_PREFIX + c.program.uid(),
                     next));
         }
+        for (JobProgress.Stage stage : pass.process.getStages()) {
+            if (!stage.isComplete()) { // the fetch and relationship stages end with the run
+                stage.complete(stage.getItems().size() + " items");
+            }
+        }
         String summary = pass.summary();
         if (!pass.skipped.isEmpty()) {
             pass.run.recordNote(pass.skippedList() + ".");

@@ -2,6 +2,7 @@ package org.dhis2.sync.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -39,7 +40,9 @@ final class MetadataListApi {
         if (MetadataOrgUnits.COLLECTION.equals(collection)) {
             filter = filter.and(levelFilter(req));
         }
-        List<ObjectNode> all = instance.catalog().list(collection).stream().filter(filter).toList();
+        Optional<MetadataFields> fields = MetadataFields.parse(req.param("fields").orElse(null));
+        List<ObjectNode> all = instance.catalog().list(collection).stream().filter(filter)
+                .map(o -> fields.map(f -> f.apply(o, instance.catalog())).orElse(o)).toList();
         boolean paging = req.flag("paging", true);
         int pageSize = Math.max(1, req.intParam("pageSize", DEFAULT_PAGE_SIZE));
         int pageCount = Math.max(1, (all.size() + pageSize - 1) / pageSize);
@@ -73,7 +76,8 @@ final class MetadataListApi {
         ObjectNode object = instance.catalog().get(collection, uid)
                 .orElseThrow(() -> Dhis2Exception.notFound(typeName(collection) + " with id " + uid
                         + " could not be found."));
-        res.json(200, object);
+        Optional<MetadataFields> fields = MetadataFields.parse(req.param("fields").orElse(null));
+        res.json(200, fields.map(f -> f.apply(object, instance.catalog())).orElse(object));
     }
 
     private static void requireCollection(Dhis2Instance instance, SandboxRequest req, String collection) {

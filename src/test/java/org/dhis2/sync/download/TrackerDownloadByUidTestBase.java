@@ -165,6 +165,12 @@ abstract class TrackerDownloadByUidTestBase {
         HttpResponse<String> answer = download(te, program);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(onLocal(end)).as("the end came along").isTrue();
+        JobRun run = sync.engine.context().getRegistry().lookupByNameAndType("jobs",
+                org.dhis2.sync.job.JobCoordinator.class).lastFinished(DownloadFixture.DOWNLOAD).orElseThrow();
+        assertThat(run.progress().processes().get(0).getStages()).as("every stage of the tree ended")
+                .allMatch(org.dhis2.sync.job.JobProgress.Node::isComplete)
+                .extracting(org.dhis2.sync.job.JobProgress.Node::getDescription)
+                .contains("Importing relationships");
         assertThat(sync.local().tracker().get(Kind.RELATIONSHIP, relationship)).isPresent();
         var endFetch = sync.central().requests().matching("GET", "/api/tracker/trackedEntities/" + end);
         assertThat(endFetch).hasSize(1);

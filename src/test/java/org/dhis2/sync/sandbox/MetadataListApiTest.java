@@ -78,4 +78,35 @@ class MetadataListApiTest {
         assertThat(http.get("/api/organisationUnits?level=1&paging=false").json().path("organisationUnits"))
                 .hasSize(1);
     }
+
+    @Test
+    @Contract("META-19")
+    void fieldsKeepWhatIsAskedAndExpandReferencesWithANestedSelection() {
+        Dhis2Instance instance = server.instance();
+        TrackerGenerator.generateMetadata(instance, GeneratorSpec.small());
+        JsonNode programs = http.get("/api/programs?paging=false&fields=id,programType,programTrackedEntityAttributes"
+                + "[trackedEntityAttribute[id,generated,pattern]],programStages[id,programStageDataElements"
+                + "[skipSynchronization,dataElement[id]]]").json().path("programs");
+        JsonNode tracker = null;
+        for (JsonNode p : programs) {
+            assertThat(p.has("name")).as("not asked for").isFalse();
+            if ("WITH_REGISTRATION".equals(p.path("programType").asText())) {
+                tracker = p;
+            }
+        }
+        assertThat(tracker).isNotNull();
+        boolean generated = false;
+        for (JsonNode link : tracker.path("programTrackedEntityAttributes")) {
+            JsonNode attribute = link.path("trackedEntityAttribute");
+            assertThat(attribute.has("valueType")).as("only the nested fields").isFalse();
+            generated |= attribute.path("generated").asBoolean(false) && attribute.has("pattern");
+        }
+        assertThat(generated).as("the referenced attribute's own fields").isTrue();
+        JsonNode stage = tracker.path("programStages").get(0);
+        assertThat(stage.path("programStageDataElements")).isNotEmpty();
+        assertThat(stage.path("programStageDataElements").get(0).has("skipSynchronization")).isTrue();
+        JsonNode star = http.get("/api/dataElements?paging=false&fields=*,!valueType").json().path("dataElements");
+        assertThat(star.get(0).has("name")).isTrue();
+        assertThat(star.get(0).has("valueType")).isFalse();
+    }
 }
