@@ -178,7 +178,8 @@ final class SandboxCommand {
             out.printf("Engine: health http://127.0.0.1:%d/observe/health, metrics http://127.0.0.1:%d/observe/metrics%n",
                     port, port);
             out.printf("Admin API: http://127.0.0.1:%d/api (jobs, jobs/{jobType}/execute, jobs/{jobType}/runs, "
-                    + "scheduling/completed/{jobType}, sync/conflicts, sync/items, sync/items/{kind}/{uid}/resend)%n",
+                    + "scheduling/completed/{jobType}, sync/conflicts, sync/items, sync/items/{kind}/{uid}/resend, "
+                    + "download/trackedEntities, trackedEntityAttributes/{uid}/generate)%n",
                     port);
             out.println("  authenticate with " + howToAuthenticate(engine.settings().admin()));
             return new Started(pair, engine);
