@@ -49,8 +49,16 @@ final class AggregateDataValueImport {
                 request.flag("async", false), !instance.version().atLeast(37)).of(instance.version());
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
-        try (InputStream in = request.bodyStream(); JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
-            parse(parser, header, values);
+        try (InputStream in = request.bodyStream()) {
+            if (request.header("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("application/csv")) {
+                AggregateCsvReader.read(in, request.flag("firstRowIsHeader", true),
+                        request.param("dataSet").orElse(null), header, values);
+            } else {
+                try (JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
+                    parse(parser, header, values);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // DHIS2 reports an unreadable body as a failed import, not as a 400
             summary.abort();
