@@ -9,6 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The nginx reverse proxy of a {@link Link}: it buffers the request body before passing it on (nginx
@@ -64,6 +69,39 @@ final class LinkProxy {
             // discarded, as nginx's lingering close does
         }
         out.close();
+    }
+
+    /**
+     * nginx {@code proxy_read_timeout}: the handler runs on a worker; if its answer has not started in time the
+     * client gets 504 (after {@code answerDelay}, the link's way back) and the handler's answer, when it comes, goes
+     * nowhere (the import still happens, as behind a real proxy). Returns when the handler is done.
+     */
+    static void handleWithTimeout(ExecutorService workers, HttpExchange exchange, Runnable handling,
+                                  SandboxResponse response, Duration timeout, Runnable answerDelay)
+            throws IOException {
+        java.time.ZoneId zone = Dhis2Dates.zone();
+        Future<?> work = workers.submit(() -> Dhis2Dates.inZone(zone, handling));
+        try {
+            try {
+                work.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (response.takeWire()) {
+                    answerDelay.run();
+                    gatewayTimeout(exchange);
+                    exchange.close();
+                }
+            }
+            work.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxResponse.ConnectionDropped();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** nginx's 504 page: the instance did not start its answer within the proxy timeout. */

@@ -162,38 +162,8 @@ public final class SandboxServer implements AutoCloseable {
         if (link.proxyTimeout().isZero()) {
             handling.run();
         } else {
-            handleBehindProxy(exchange, handling, response, link.proxyTimeout(), answerDelay);
-        }
-    }
-
-    /**
-     * nginx {@code proxy_read_timeout}: the handler runs on; if its answer has not started in time the client gets
-     * 504 and the handler's answer, when it comes, goes nowhere (the import still happens, as behind a real proxy).
-     */
-    private void handleBehindProxy(HttpExchange exchange, Runnable handling, SandboxResponse response,
-                                   Duration timeout, Duration answerDelay) throws IOException {
-        java.time.ZoneId zone = Dhis2Dates.zone();
-        java.util.concurrent.Future<?> work = workers.submit(() -> Dhis2Dates.inZone(zone, handling));
-        try {
-            try {
-                work.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                return;
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (response.takeWire()) {
-                    sleep(answerDelay);
-                    LinkProxy.gatewayTimeout(exchange);
-                    exchange.close();
-                }
-            }
-            work.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxResponse.ConnectionDropped();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
+            LinkProxy.handleWithTimeout(workers, exchange, handling, response, link.proxyTimeout(),
+                    () -> sleep(answerDelay));
         }
     }
 
