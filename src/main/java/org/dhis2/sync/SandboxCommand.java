@@ -19,6 +19,7 @@ import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.Link;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxControl;
 import org.dhis2.sync.sandbox.SandboxPair;
@@ -43,7 +44,18 @@ final class SandboxCommand {
                                       --central-time-zone likewise
               --pair-only             serve only the emulated pair (no engine) until Ctrl-C, for an engine
                                       started separately with `run` (fixed ports: --local-port, --central-port);
-                                      faults are set over HTTP on --control-port (0 = any free port)
+                                      faults and links are set over HTTP on --control-port (0 = any free port)
+              --link=lan              the link between the field site and central: central sits behind it (the
+                                      engine runs next to local). Presets, per direction down / up, round trip:
+                                        lan   no limits
+                                        3g    1.6 Mbit/s / 768 kbit/s, 300 ms +- 30 ms (WebPageTest "3G" profile)
+                                        vsat  2 Mbit/s / 512 kbit/s, 600 ms +- 50 ms (typical geostationary VSAT)
+              --local-link=lan        the same for the local instance (default: none)
+              --link-body-limit=0     an nginx in front of central refuses larger request bodies with 413
+                                      (client_max_body_size; e.g. 10m, the DHIS2 nginx guide's value; 0 = none)
+              --link-timeout=0        ... and answers 504 when central's answer has not started within this time
+                                      (proxy_read_timeout, e.g. 60s; central still finishes the request)
+              --link-gzip=false       ... and gzips JSON/XML answers for clients that accept gzip (nginx gzip on)
             """;
 
     /** Jobs run once at start, in this order, when their route exists; META_DATA_SYNC already runs the pushes. */
@@ -109,6 +121,8 @@ final class SandboxCommand {
                 + "/faults/central?method=POST&path=/api/dataValueSets&fault=503&requests=1-3'");
         out.println("        fault = status | reset | malformed | hang | latency:MILLIS;  POST /latency/central?millis=500;"
                 + "  POST /clear/central;  GET / shows what is set");
+        out.println("Links:  GET " + control.url() + "/link (settings and bytes counted);  POST " + control.url()
+                + "/link/central?preset=vsat&bodyLimit=10m&timeout=60s&reset=true");
         out.println("Serving until Ctrl-C.");
         Dhis2Sync.awaitShutdown(control, pair);
         return 0;
@@ -137,6 +151,8 @@ final class SandboxCommand {
             if (options.containsKey("central-time-zone")) {
                 pair.central().clock().setZone(ZoneId.of(options.get("central-time-zone")));
             }
+            pair.central().setLink(centralLink(options));
+            pair.local().setLink(Link.preset(options.getOrDefault("local-link", "lan")));
             SandboxGenerator.populate(pair, spec);
             out.println();
             out.println("Sandbox DHIS2 pair (emulated, in memory):");
@@ -146,6 +162,8 @@ final class SandboxCommand {
             out.printf("  central DHIS2 %s  %s  user %s / password %s  (server time zone %s)%n", centralVersion,
                     pair.centralServer().url(), pair.central().username(), pair.central().password(),
                     pair.central().clock().getZone().getId());
+            out.printf("  link to central: %s%n  link to local:   %s%n", pair.central().link().describe(),
+                    pair.local().link().describe());
             out.printf("  generated on local: %d data values, %d tracked entities; %d metadata versions on central%n",
                     pair.local().aggregate().size(), spec.trackedEntities(), spec.metadataVersions());
             return pair;
@@ -153,6 +171,14 @@ final class SandboxCommand {
             pair.close();
             throw e;
         }
+    }
+
+    /** {@code --link} and the proxy options, for the central instance. */
+    static Link centralLink(Map<String, String> options) {
+        return Link.preset(options.getOrDefault("link", "lan"))
+                .withBodyLimit(Link.parseSize(options.getOrDefault("link-body-limit", "0")))
+                .withProxyTimeout(Link.parseDuration(options.getOrDefault("link-timeout", "0")))
+                .withProxyGzip(Boolean.parseBoolean(options.getOrDefault("link-gzip", "false")));
     }
 
     static Started start(Properties properties, Map<String, String> options, PrintStream out) throws IOException {

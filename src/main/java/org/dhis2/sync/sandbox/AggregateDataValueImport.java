@@ -49,10 +49,11 @@ final class AggregateDataValueImport {
                 request.flag("async", false), !instance.version().atLeast(37)).of(instance.version());
         Header header = new Header();
         List<Incoming> values = new ArrayList<>();
-        boolean csv = request.header("Content-Type").map(t -> t.startsWith("application/csv")).orElse(false);
         try (InputStream in = request.bodyStream()) {
-            if (csv) {
-                AggregateCsvValues.parse(in, request, header, values);
+            if (request.header("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("application/csv")) {
+                AggregateCsvReader.read(in, request.flag("firstRowIsHeader", true),
+                        request.param("dataSet").orElse(null), header, values);
             } else {
                 try (JsonParser parser = SandboxJson.FACTORY.createParser(in)) {
                     parse(parser, header, values);

@@ -27,6 +27,7 @@ public final class Dhis2Instance {
     private final SandboxClock clock = new SandboxClock();
     private final FaultPlan faults = new FaultPlan();
     private final RequestLog requests = new RequestLog();
+    private final LinkLine link = new LinkLine();
     private final MetadataCatalog catalog = new MetadataCatalog(clock);
     private final AggregateStore aggregate;
     private final TrackerStore tracker;
@@ -165,6 +166,37 @@ public final class Dhis2Instance {
 
     public RequestLog requests() {
         return requests;
+    }
+
+    /** The emulated link (and proxy) in front of this instance; {@link Link#LAN} (none) by default. */
+    public Link link() {
+        return link.link();
+    }
+
+    /** Puts this instance behind the link from its next request on (requests being served keep theirs). */
+    public void setLink(Link link) {
+        this.link.set(link);
+    }
+
+    /** Requests and bytes that crossed the link (both directions, heads included) since the last reset. */
+    public LinkLine.Traffic linkTraffic() {
+        return link.traffic();
+    }
+
+    public void resetLinkTraffic() {
+        link.resetTraffic();
+    }
+
+    /**
+     * Waits until this instance serves no request (after a proxy 504 the handler goes on working); false if it
+     * still does after the timeout.
+     */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        return link.awaitIdle(timeout);
+    }
+
+    LinkLine linkLine() {
+        return link;
     }
 
     public MetadataCatalog catalog() {

@@ -20,6 +20,10 @@ import java.util.Map;
  *        hang (hold until the client gives up) or latency:MILLIS; requests: N, N-M or N- (from N on), default all
  *   POST /latency/{local|central}?millis=500      delay on every request
  *   POST /clear/{local|central}                   no more faults or latency
+ *   GET  /link                                     both links and the bytes that crossed them (JSON)
+ *   POST /link/{local|central}?preset=3g&amp;up=96000&amp;down=200000&amp;rtt=300ms&amp;jitter=30ms&amp;bodyLimit=10m
+ *        &amp;timeout=60s&amp;gzip=true&amp;reset=true      change a link (preset first, then the figures given; reset
+ *                                                  zeroes the counters); /link alone means central
  *   GET  /                                         what is set
  * </pre>
  * It binds to 127.0.0.1 only and needs no credentials: it reaches nothing but the emulator.
@@ -49,6 +53,14 @@ public final class SandboxControl implements AutoCloseable {
         try {
             String[] parts = exchange.getRequestURI().getPath().split("/");
             Map<String, List<String>> query = SandboxRequest.parseQuery(exchange.getRequestURI().getRawQuery());
+            if (parts.length >= 2 && parts[1].equals("link")) {
+                if (exchange.getRequestMethod().equals("POST")) {
+                    changeLink(parts.length > 2 ? instance(parts[2]) : pair.central(), query);
+                }
+                answer(exchange, 200, "application/json", SandboxJson.MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(links()) + "\n");
+                return;
+            }
             if (exchange.getRequestMethod().equals("GET") && parts.length <= 1) {
                 answer(exchange, 200, describe());
                 return;
@@ -57,11 +69,7 @@ public final class SandboxControl implements AutoCloseable {
                 answer(exchange, 404, "unknown control call; GET / lists them\n");
                 return;
             }
-            Dhis2Instance instance = switch (parts[2]) {
-                case "local" -> pair.local();
-                case "central" -> pair.central();
-                default -> throw new IllegalArgumentException("instance must be local or central");
-            };
+            Dhis2Instance instance = instance(parts[2]);
             switch (parts[1]) {
                 case "faults" -> {
                     String method = first(query, "method", "*");
@@ -94,6 +102,52 @@ public final class SandboxControl implements AutoCloseable {
         }
     }
 
+    private Dhis2Instance instance(String name) {
+        return switch (name) {
+            case "local" -> pair.local();
+            case "central" -> pair.central();
+            default -> throw new IllegalArgumentException("instance must be local or central");
+        };
+    }
+
+    private static void changeLink(Dhis2Instance instance, Map<String, List<String>> query) {
+        Link link = query.containsKey("preset") ? Link.preset(first(query, "preset", "lan")) : instance.link();
+        link = link.withBandwidth(
+                query.containsKey("up") ? Link.parseBandwidth(first(query, "up", "0")) : link.upBytesPerSecond(),
+                query.containsKey("down") ? Link.parseBandwidth(first(query, "down", "0")) : link.downBytesPerSecond());
+        link = link.withRtt(query.containsKey("rtt") ? Link.parseDuration(first(query, "rtt", "0")) : link.rtt(),
+                query.containsKey("jitter") ? Link.parseDuration(first(query, "jitter", "0")) : link.jitter());
+        if (query.containsKey("bodyLimit")) {
+            link = link.withBodyLimit(Link.parseSize(first(query, "bodyLimit", "0")));
+        }
+        if (query.containsKey("timeout")) {
+            link = link.withProxyTimeout(Link.parseDuration(first(query, "timeout", "0")));
+        }
+        if (query.containsKey("gzip")) {
+            link = link.withProxyGzip(Boolean.parseBoolean(first(query, "gzip", "false")));
+        }
+        instance.setLink(link);
+        if (Boolean.parseBoolean(first(query, "reset", "false"))) {
+            instance.resetLinkTraffic();
+        }
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode links() {
+        var json = SandboxJson.object();
+        for (Dhis2Instance instance : List.of(pair.local(), pair.central())) {
+            Link link = instance.link();
+            LinkLine.Traffic traffic = instance.linkTraffic();
+            var node = json.putObject(instance.name());
+            node.put("link", link.describe()).put("upBytesPerSecond", link.upBytesPerSecond())
+                    .put("downBytesPerSecond", link.downBytesPerSecond()).put("rttMillis", link.rtt().toMillis())
+                    .put("jitterMillis", link.jitter().toMillis()).put("bodyLimit", link.bodyLimit())
+                    .put("proxyTimeoutMillis", link.proxyTimeout().toMillis()).put("proxyGzip", link.proxyGzip());
+            node.putObject("traffic").put("requests", traffic.requests()).put("requestBytes", traffic.requestBytes())
+                    .put("responseBytes", traffic.responseBytes());
+        }
+        return json;
+    }
+
     static Fault fault(String text) {
         if (text.matches("\\d{3}")) {
             return Fault.status(Integer.parseInt(text));
@@ -112,8 +166,9 @@ public final class SandboxControl implements AutoCloseable {
 
     private String describe() {
         return "local   " + pair.localServer().url() + "  latency " + pair.local().faults().latency().toMillis()
-                + " ms\ncentral " + pair.centralServer().url() + "  latency "
-                + pair.central().faults().latency().toMillis() + " ms\n";
+                + " ms  link " + pair.local().link().describe() + "\ncentral " + pair.centralServer().url()
+                + "  latency " + pair.central().faults().latency().toMillis() + " ms  link "
+                + pair.central().link().describe() + "\n";
     }
 
     private static String first(Map<String, List<String>> query, String key, String fallback) {
@@ -122,8 +177,13 @@ public final class SandboxControl implements AutoCloseable {
     }
 
     private static void answer(HttpExchange exchange, int status, String text) throws IOException {
+        answer(exchange, status, "text/plain; charset=utf-8", text);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String contentType, String text)
+            throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

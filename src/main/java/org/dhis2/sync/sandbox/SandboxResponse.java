@@ -40,6 +40,11 @@ public final class SandboxResponse {
     private int status;
     private boolean committed;
     private final java.util.function.IntConsumer onCommit;
+    /** Taken by whoever answers first: the handler, or the link's proxy when it gives up waiting (504). */
+    private final java.util.concurrent.atomic.AtomicBoolean wire = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean proxyAnswered;
+    private Runnable beforeWire = () -> { };
+    private java.util.function.Predicate<String> gzipOnTheWay = contentType -> false;
 
     /** {@code onCommit} gets the status before the first byte goes out (the request log entry is made then). */
     SandboxResponse(HttpExchange exchange, Fault fault, java.util.function.IntConsumer onCommit) {
@@ -48,7 +53,26 @@ public final class SandboxResponse {
         this.onCommit = onCommit;
     }
 
+    /** Runs before the answer's first byte goes out (the second half of the link's round trip). */
+    void beforeWire(Runnable action) {
+        this.beforeWire = action;
+    }
+
+    /** Whether the link's proxy gzips an answer of this content type on its way to the client. */
+    void gzipOnTheWay(java.util.function.Predicate<String> byContentType) {
+        this.gzipOnTheWay = byContentType;
+    }
+
+    /** The link's proxy answers instead (504); false if the handler's answer already started. */
+    boolean takeWire() {
+        proxyAnswered = wire.compareAndSet(false, true);
+        return proxyAnswered;
+    }
+
     public SandboxResponse header(String name, String value) {
+        if (proxyAnswered) {
+            return this; // the proxy's answer is out (or going out); the handler's headers go nowhere
+        }
         exchange.getResponseHeaders().set(name, value);
         return this;
     }
@@ -107,6 +131,17 @@ public final class SandboxResponse {
         status = httpStatus;
         onCommit.accept(httpStatus);
         try {
+            if (!wire.compareAndSet(false, true)) {
+                writer.write(OutputStream.nullOutputStream()); // the proxy answered 504; the work still happens
+                return;
+            }
+            beforeWire.run();
+            if (knownLength != 0 && gzipOnTheWay.test(contentType)) {
+                // nginx gzip: Content-Encoding gzip, chunked (the compressed length is not known in advance)
+                header("Content-Encoding", "gzip");
+                writer = gzipped(writer);
+                knownLength = -1;
+            }
             if (fault != null && (fault.kind() == Fault.Kind.RESET_MID_BODY || fault.kind() == Fault.Kind.MALFORMED_BODY)) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 writer.write(all);
@@ -124,6 +159,14 @@ public final class SandboxResponse {
         } catch (IOException e) {
             throw new ConnectionDropped();
         }
+    }
+
+    private static BodyWriter gzipped(BodyWriter writer) {
+        return out -> {
+            java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out, 8 * 1024);
+            writer.write(gzip);
+            gzip.finish();
+        };
     }
 
     private void spoil(int httpStatus, byte[] body) throws IOException {

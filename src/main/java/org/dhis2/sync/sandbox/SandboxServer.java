@@ -97,6 +97,34 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        LinkLine line = instance.linkLine();
+        Link link = line.link();
+        line.started();
+        try {
+            exchange.setStreams(line.upstream(exchange.getRequestBody()),
+                    line.downstream(exchange.getResponseBody(), () -> LinkBytes.responseHead(exchange)));
+            line.receivedHead(LinkBytes.requestHead(exchange));
+            Duration roundTrip = line.roundTrip(link);
+            sleep(roundTrip.dividedBy(2)); // the request's way to the server
+            InputStream body = exchange.getRequestBody();
+            if (link.proxied()) {
+                byte[] buffered = LinkProxy.buffer(exchange, link.bodyLimit());
+                if (buffered == null) {
+                    sleep(roundTrip.dividedBy(2));
+                    LinkProxy.refuseTooLarge(exchange); // nginx refuses it: the instance never sees the request
+                    return;
+                }
+                body = new ByteArrayInputStream(buffered);
+            }
+            serve(exchange, body, link, roundTrip.dividedBy(2));
+        } finally {
+            line.finished();
+            exchange.close();
+        }
+    }
+
+    private void serve(HttpExchange exchange, InputStream rawBody, Link link, Duration answerDelay)
+            throws IOException {
         long number = instance.nextRequestNumber();
         long received = System.nanoTime();
         String method = exchange.getRequestMethod().toUpperCase();
@@ -112,7 +140,7 @@ public final class SandboxServer implements AutoCloseable {
         if (path.endsWith(".json")) {
             path = path.substring(0, path.length() - ".json".length());
         }
-        InputStream body = exchange.getRequestBody();
+        InputStream body = rawBody;
         byte[] recorded = null;
         if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
             recorded = body.readAllBytes();
@@ -128,6 +156,22 @@ public final class SandboxServer implements AutoCloseable {
         // logged when the answer starts: a client that has read the answer always finds its request in the log
         SandboxResponse response = new SandboxResponse(exchange, fault,
                 status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received));
+        response.beforeWire(() -> sleep(answerDelay));
+        response.gzipOnTheWay(contentType -> LinkProxy.gzips(link, request, contentType));
+        Runnable handling = () -> handle(request, response, fault, recordedBody, received, rawQuery);
+        if (link.proxyTimeout().isZero()) {
+            handling.run();
+        } else {
+            LinkProxy.handleWithTimeout(workers, exchange, handling, response, link.proxyTimeout(),
+                    () -> sleep(answerDelay));
+        }
+    }
+
+    private void handle(SandboxRequest request, SandboxResponse response, Fault fault, byte[] recorded,
+                        long received, String rawQuery) {
+        long number = request.requestNumber();
+        String method = request.method();
+        String path = request.path();
         try {
             sleep(instance.faults().latency());
             if (fault != null && fault.kind() == Fault.Kind.LATENCY) {
@@ -157,13 +201,13 @@ public final class SandboxServer implements AutoCloseable {
                 log(number, method, path, rawQuery, 0, recorded, received);
             }
             throw e; // the JDK server closes the connection without finishing the answer
+        } catch (IOException e) {
+            throw new SandboxResponse.ConnectionDropped();
         } catch (RuntimeException e) {
             LOG.warn("Sandbox '{}' failed on {} {}", instance.name(), method, path, e);
             if (!response.committed()) {
                 response.json(500, WebMessages.error(500, String.valueOf(e.getMessage()), null));
             }
-        } finally {
-            exchange.close();
         }
     }
 

@@ -44,7 +44,7 @@ final class TrackerApi {
     private static void postTracker(Dhis2Instance instance, SandboxRequest req, SandboxResponse res)
             throws IOException {
         ObjectNode report;
-        try (InputStream body = req.rawBodyStream()) {
+        try (InputStream body = TrackerGzipBody.refuseGzip(req.rawBodyStream(), instance.version())) {
             report = new TrackerImporter(instance, req).run(body);
         }
         if (req.flag("async", true)) {

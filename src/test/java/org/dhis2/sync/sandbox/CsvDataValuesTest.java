@@ -29,7 +29,8 @@ class CsvDataValuesTest {
         List<AggregateDataValueImport.Incoming> read = new ArrayList<>();
         SandboxRequest request = new SandboxRequest("POST", "/api/dataValueSets", null, "dataSet=dsX",
                 Map.of("Content-Type", "application/csv"), new ByteArrayInputStream(csv), 1);
-        AggregateCsvValues.parse(new ByteArrayInputStream(csv), request, header, read);
+        AggregateCsvReader.read(new ByteArrayInputStream(csv), request.flag("firstRowIsHeader", true),
+                request.param("dataSet").orElse(null), header, read);
 
         assertThat(header.dataSet).isEqualTo("dsX");
         assertThat(read).hasSize(3);
@@ -57,7 +58,8 @@ class CsvDataValuesTest {
         List<AggregateDataValueImport.Incoming> read = new ArrayList<>();
         SandboxRequest request = new SandboxRequest("POST", "/api/dataValueSets", null, "firstRowIsHeader=false",
                 Map.of(), new ByteArrayInputStream(csv), 1);
-        AggregateCsvValues.parse(new ByteArrayInputStream(csv), request, new AggregateDataValueImport.Header(), read);
+        AggregateCsvReader.read(new ByteArrayInputStream(csv), request.flag("firstRowIsHeader", true),
+                request.param("dataSet").orElse(null), new AggregateDataValueImport.Header(), read);
         assertThat(read).extracting(AggregateDataValueImport.Incoming::value).containsExactly("5", "6");
         assertThat(read.get(1).deleted()).isFalse();
         assertThat(read.get(1).comment()).isNull();
