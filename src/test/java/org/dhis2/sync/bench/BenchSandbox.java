@@ -11,6 +11,7 @@ import java.util.Map;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.Link;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.dhis2.sync.sandbox.SandboxServer;
@@ -95,6 +96,29 @@ public final class BenchSandbox {
             case "latency" -> {
                 all.forEach(i -> i.faults().setLatency(Duration.ofMillis(Long.parseLong(c[1]))));
                 yield "OK";
+            }
+            case "link" -> { // link TARGET PRESET|lan [bodyLimit=1m] [rttMs=300]: the emulated line in front of one instance
+                Dhis2Instance instance = target(c[1], local, centrals);
+                if ("keep".equals(c[2])) { // the same line, counters from zero
+                    instance.resetLinkTraffic();
+                    yield instance.link().describe();
+                }
+                Link link = Link.preset(c[2]);
+                for (int i = 3; i < c.length; i++) {
+                    String[] kv = c[i].split("=", 2);
+                    link = switch (kv[0]) {
+                        case "bodyLimit" -> link.withBodyLimit(Link.parseSize(kv[1]));
+                        case "rttMs" -> link.withRtt(Duration.ofMillis(Long.parseLong(kv[1])), Duration.ZERO);
+                        default -> throw new IllegalArgumentException("unknown link option " + kv[0]);
+                    };
+                }
+                instance.setLink(link);
+                instance.resetLinkTraffic();
+                yield link.describe();
+            }
+            case "traffic" -> { // requests, bytes received, bytes sent by the instance (on its side of the link)
+                var t = target(c[1], local, centrals).linkTraffic();
+                yield t.requests() + " " + t.requestBytes() + " " + t.responseBytes();
             }
             case "clear" -> {
                 all.forEach(i -> i.requests().clear());
