@@ -59,6 +59,7 @@ public final class SyncSettings {
     private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
+    private final LoadSettings load;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -84,6 +85,14 @@ public final class SyncSettings {
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
         this.maxRetryAfterSeconds = c.integer("sync.retry.maxRetryAfterSeconds", 0, 3600);
+        this.load = new LoadSettings(c.integer("sync.adaptive.minPageSize", 1, 30000),
+                c.integer("sync.adaptive.tracker.minPageSize", 1, 200), c.integer("sync.adaptive.growAfter", 1, 1000),
+                c.integer("central.maxConcurrentRequests", 1, 256),
+                c.integer("central.maxBytesPerSecond", 0, Integer.MAX_VALUE));
+        c.bool("sync.retry.exponentialBackOff");
+        c.bool("sync.retry.collisionAvoidance");
+        c.decimal("sync.retry.backOffMultiplier", 1, 10);
+        c.integer("sync.retry.maxDelayMillis", 0, 86_400_000);
         this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
         this.availabilityDelayMillis = c.integer("sync.availability.delayMillis", 0, 600_000);
         this.stopMetadataSyncIfVersionsDiffer = c.bool("metadata.sync.stopIfVersionsDiffer");
@@ -184,6 +193,11 @@ public final class SyncSettings {
     /** How far each stage's window reaches back before the previous window's end (sync.window.overlapSeconds). */
     public java.time.Duration windowOverlap() {
         return windowOverlap;
+    }
+
+    /** Adaptive page sizes, the concurrency and bandwidth caps on central. */
+    public LoadSettings load() {
+        return load;
     }
 
     /** Total attempts of a transient-failing call (DHIS2's metadata.sync.retry). */
@@ -365,6 +379,20 @@ public final class SyncSettings {
             return new ReservedValueSettings(threshold, limit, uids("sync.reservedValues.attributes"),
                     List.copyOf(orgUnits), Map.copyOf(clients),
                     integer("sync.reservedValues.handoutFillWaitMillis", 0, 600_000));
+        }
+
+        double decimal(String key, double min, double max) {
+            String v = p.getProperty(key, "").trim();
+            try {
+                double d = Double.parseDouble(v);
+                if (d < min || d > max || Double.isNaN(d)) {
+                    problem(key, "'" + v + "' is outside the allowed range " + min + ".." + max);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                problem(key, "'" + v + "' is not a number (allowed " + min + ".." + max + ")");
+                return min;
+            }
         }
 
         boolean bool(String key) {

@@ -25,6 +25,8 @@ import org.dhis2.sync.download.TrackerDownloadStage;
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.http.RetryAfter;
+import org.dhis2.sync.load.AdaptivePageSizes;
+import org.dhis2.sync.load.CentralLoad;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
 import org.dhis2.sync.job.JobMBeans;
@@ -102,7 +104,11 @@ public final class Engine implements AutoCloseable {
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
-            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
+            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central())
+                    .alsoConfigure(new CentralLoad(settings.central().url(), settings.load().maxConcurrentRequests(),
+                            settings.load().maxBytesPerSecond())));
+            AdaptivePageSizes pageSizes = new AdaptivePageSizes(database.dataSource(), settings.central().url(),
+                    settings.load().growAfter());
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
@@ -121,11 +127,13 @@ public final class Engine implements AutoCloseable {
             main.bind("trackerRelationships", trackerSync.relationshipSteps());
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
                     new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
-                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url()));
+                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url(), pageSizes,
+                    settings.load().minPageSize()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
                     settings.completeRegistrationsPageSize(),
-                    settings.skipChangedBefore(), settings.central().url()));
+                    settings.skipChangedBefore(), settings.central().url(), pageSizes,
+                    settings.load().minPageSize()));
             // admin HTTP API (routes/admin-api*.camel.yaml)
             main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),
                     System.out));

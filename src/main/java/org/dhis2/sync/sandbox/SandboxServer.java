@@ -112,9 +112,18 @@ public final class SandboxServer implements AutoCloseable {
         if (path.endsWith(".json")) {
             path = path.substring(0, path.length() - ".json".length());
         }
+        Fault fault = instance.faults().faultFor(method, path).orElse(null);
         InputStream body = exchange.getRequestBody();
         byte[] recorded = null;
-        if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
+        boolean overLimit = false;
+        if (fault != null && fault.kind() == Fault.Kind.BODY_LIMIT) {
+            byte[] all = body.readAllBytes();
+            overLimit = all.length > fault.bytes();
+            body = new ByteArrayInputStream(all);
+            if (instance.requests().recordBodies()) {
+                recorded = all;
+            }
+        } else if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
             recorded = body.readAllBytes();
             body = new ByteArrayInputStream(recorded);
         }
@@ -122,7 +131,6 @@ public final class SandboxServer implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? null : v.get(0)));
         SandboxRequest request = new SandboxRequest(method, path, apiVersion, rawQuery, headers, body, number);
 
-        Fault fault = instance.faults().faultFor(method, path).orElse(null);
         byte[] recordedBody = recorded;
         String loggedPath = path;
         // logged when the answer starts: a client that has read the answer always finds its request in the log
@@ -140,7 +148,7 @@ public final class SandboxServer implements AutoCloseable {
             if (fault != null && fault.kind() == Fault.Kind.BEFORE_HANDLING) {
                 fault.change().run();
             }
-            if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+            if (fault != null && (fault.kind() == Fault.Kind.STATUS || overLimit)) {
                 answerFaultStatus(response, fault);
             } else if (authenticate(request, response)) {
                 dispatch(request, response);
