@@ -107,8 +107,6 @@ public final class Engine implements AutoCloseable {
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central())
                     .alsoConfigure(new CentralLoad(settings.central().url(), settings.load().maxConcurrentRequests(),
                             settings.load().maxBytesPerSecond())));
-            AdaptivePageSizes pageSizes = new AdaptivePageSizes(database.dataSource(), settings.central().url(),
-                    settings.load().growAfter());
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
@@ -119,8 +117,11 @@ public final class Engine implements AutoCloseable {
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
-            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings);
-            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings);
+            AdaptivePageSizes pageSizes = new AdaptivePageSizes(database.dataSource(), settings.central().url(),
+                    settings.load().growAfter());
+            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings, pageSizes);
+            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings,
+                    pageSizes);
             main.bind("eventSync", eventSync);
             main.bind("trackerSync", trackerSync);
             main.bind("eventRelationships", eventSync.relationshipSteps());

@@ -36,11 +36,21 @@ public final class TrackerPass {
         final List<Unit> units;
         final String deletes;
         final String upserts;
+        /** The progress stage of its item, and each object's part of the payloads (null: a page never split). */
+        final JobProgress.Stage stage;
+        final List<TrackerPageSplit.Part> parts;
         volatile ImportReportJudge deleteJudge;
         volatile ImportReportJudge upsertJudge;
 
         Page(TrackerPass pass, int number, String scope, JobProgress.Item item, List<Unit> units, String deletes,
              String upserts) {
+            this(pass, number, scope, item, null, units, deletes, upserts, null);
+        }
+
+        Page(TrackerPass pass, int number, String scope, JobProgress.Item item, JobProgress.Stage stage,
+             List<Unit> units, String deletes, String upserts, List<TrackerPageSplit.Part> parts) {
+            this.stage = stage;
+            this.parts = parts;
             this.pass = pass;
             this.number = number;
             this.scope = scope;

@@ -1,0 +1,110 @@
+package org.dhis2.sync.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.sandbox.Fault;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.RequestLog;
+import org.dhis2.sync.sandbox.TrackerStore.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Polite load on central (issue 15): adaptive tracker pages, and one concurrency cap across jobs. */
+class TrackerLoadTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final GeneratorSpec SPEC = GeneratorSpec.small().withTrackedEntities(40);
+
+    @TempDir
+    Path splitTemp;
+    @TempDir
+    Path capTemp;
+
+    @Test
+    void trackerPagesAboveTheBodyLimitAreSplitAndEveryTrackedEntityArrivesOnce() throws Exception {
+        try (TrackerSyncFixture f = TrackerSyncFixture.start(splitTemp, 42, 42, SPEC, Map.of(
+                "sync.tracker.pageSize", "20", "sync.tracker.parallelism", "2",
+                "sync.adaptive.tracker.minPageSize", "1"))) {
+            // a limit of about 6 tracked entities (with their enrollments and events), above the largest one: a
+            // page of 20 is refused, a page of one never is
+            long total = 0;
+            long largest = 0;
+            int count = 0;
+            for (var te : f.local().tracker().query(Kind.TRACKED_ENTITY, null, null, x -> !x.deleted(), false, 0,
+                    -1, false).items()) {
+                long size = JSON.writeValueAsBytes(te.body()).length;
+                for (var en : f.local().tracker().children(Kind.ENROLLMENT, te.uid())) {
+                    size += JSON.writeValueAsBytes(en.body()).length;
+                    for (var ev : f.local().tracker().children(Kind.EVENT, en.uid())) {
+                        size += JSON.writeValueAsBytes(ev.body()).length;
+                    }
+                }
+                total += size;
+                largest = Math.max(largest, size);
+                count++;
+            }
+            long limit = Math.max(2 * largest + 2000, total / count * 6);
+            f.central().faults().on("POST", "/api/tracker").fail(Fault.bodyLimit(limit));
+
+            JobRun run = f.run(TrackerSyncFixture.TRACKER_JOB);
+
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            List<RequestLog.Entry> posts = f.central().requests().matching("POST", "/api/tracker");
+            assertThat(posts).filteredOn(p -> p.status() == 413).as("pages refused and split").isNotEmpty();
+            Map<String, Integer> imports = new HashMap<>();
+            for (RequestLog.Entry p : posts) {
+                if (p.status() == 200) {
+                    for (JsonNode te : JSON.readTree(p.bodyText()).path("trackedEntities")) {
+                        imports.merge(te.path("trackedEntity").asText(), 1, Integer::sum);
+                    }
+                }
+            }
+            assertThat(imports.values()).as("no tracked entity imported twice").allMatch(n -> n == 1);
+            assertThat(imports.keySet()).isEqualTo(TrackerSyncFixture.alive(f.local(), Kind.TRACKED_ENTITY, false));
+            assertThat(TrackerSyncFixture.alive(f.central(), Kind.TRACKED_ENTITY, false))
+                    .isEqualTo(TrackerSyncFixture.alive(f.local(), Kind.TRACKED_ENTITY, false));
+            assertThat(f.countInState(TrackerType.TRACKED_ENTITY, "SYNCED")).isEqualTo(40);
+            try (var c = f.engine.database().dataSource().getConnection();
+                 var s = c.prepareStatement("select page_size from adaptive_page_size where stage = ?")) {
+                s.setString(1, "tracker");
+                try (var rs = s.executeQuery()) {
+                    assertThat(rs.next()).as("the learned size is stored").isTrue();
+                    assertThat(rs.getInt(1)).isLessThan(20);
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoJobsAtOnceNeverHaveMoreRequestsAtCentralThanTheCap() throws Exception {
+        try (TrackerSyncFixture f = TrackerSyncFixture.start(capTemp, 42, 42, SPEC, Map.of(
+                "sync.tracker.pageSize", "5", "sync.events.pageSize", "5", "sync.tracker.parallelism", "4",
+                "sync.events.parallelism", "4", "central.maxConcurrentRequests", "3"))) {
+            f.central().faults().on("POST", "/api/tracker").fail(Fault.latency(Duration.ofMillis(150)));
+            f.central().requests().clear();
+
+            CompletableFuture<JobRun> events = CompletableFuture.supplyAsync(
+                    () -> f.run(TrackerSyncFixture.EVENTS_JOB));
+            CompletableFuture<JobRun> tracker = CompletableFuture.supplyAsync(
+                    () -> f.run(TrackerSyncFixture.TRACKER_JOB));
+            JobRun e = events.get();
+            JobRun t = tracker.get();
+
+            assertThat(e.status()).as(e.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            assertThat(t.status()).as(t.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            List<RequestLog.Entry> all = f.central().requests().all();
+            assertThat(RequestLog.maxConcurrent(all)).as("at most the cap, and the cap is reached").isEqualTo(3);
+            assertThat(TrackerSyncFixture.alive(f.central(), Kind.TRACKED_ENTITY, false))
+                    .isEqualTo(TrackerSyncFixture.alive(f.local(), Kind.TRACKED_ENTITY, false));
+        }
+    }
+}
