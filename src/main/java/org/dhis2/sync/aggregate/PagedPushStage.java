@@ -283,7 +283,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      */
     protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
         if (t.stopped) {
-            String reason = name + " stopped by the engine's shutdown after " + t.pages + " pages; the rest is "
+            String reason = name + " stopped by " + t.run.stopCause() + " after " + t.pages + " pages; the rest is "
                     + "sent next run. " + counts;
             fail(t, reason);
             return reason;

@@ -58,6 +58,7 @@ public final class SyncSettings {
     private final Path routesDir;
     private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
+    private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
     private final LoadSettings load;
 
@@ -116,6 +117,7 @@ public final class SyncSettings {
         this.admin = c.adminCredentials();
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
+        JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -193,6 +195,11 @@ public final class SyncSettings {
     /** How far each stage's window reaches back before the previous window's end (sync.window.overlapSeconds). */
     public java.time.Duration windowOverlap() {
         return windowOverlap;
+    }
+
+    /** Run windows by job type (sync.jobs.TYPE.window); a job without one may run at any time. */
+    public Map<String, RunWindow> runWindows() {
+        return Map.copyOf(runWindows);
     }
 
     /** Adaptive page sizes, the concurrency and bandwidth caps on central. */
@@ -424,6 +431,22 @@ public final class SyncSettings {
         }
 
         /** sync.jobs.TYPE.enabled / .cron (Quartz or a preset) / .delaySeconds; cron and delay exclude each other. */
+        Optional<RunWindow> runWindow(String type) {
+            String key = JobSchedule.key(type, "window");
+            String value = p.getProperty(key, "").trim();
+            String zone = p.getProperty(JobSchedule.key(type, "windowZone"), "").trim();
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(RunWindow.parse(value, zone));
+            } catch (IllegalArgumentException e) {
+                problem(e.getMessage().startsWith("'" + zone + "' is not a time zone") && !zone.isEmpty()
+                        ? JobSchedule.key(type, "windowZone") : key, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
         JobSchedule jobSchedule(String type) {
             String enabledKey = JobSchedule.key(type, "enabled");
             String cronKey = JobSchedule.key(type, "cron");

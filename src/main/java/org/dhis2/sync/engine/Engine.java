@@ -84,7 +84,8 @@ public final class Engine implements AutoCloseable {
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
-        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
+        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs,
+                new org.dhis2.sync.job.RunWindows(settings.runWindows()));
         JobHistory jobHistory = new JobHistory(database.dataSource(), "default");
         JobOperations jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
         JobMBeans jobMBeans = new JobMBeans(jobControl);

@@ -221,7 +221,7 @@ public final class TrackerPushStage {
                 pass.readStages.add(pass.stage);
             }
             pass.scopeIndex = pass.scopes.size();
-            LOG.info("{}: stopped by the engine's shutdown; the rest is read next run", mode.stage);
+            LOG.info("{}: stopped by {}; the rest is read next run", mode.stage, pass.run.stopCause());
             return false;
         }
         while (pass.scopeDone) {
