@@ -74,6 +74,8 @@ public final class TrackerPass {
     final List<Page> batch = new ArrayList<>();
     /** Progress stages whose pages were all read; completed once their last batch is settled. */
     final List<JobProgress.Stage> readStages = new ArrayList<>();
+    /** The batch sent in the background while the next page is read (ReadAhead); null when none. */
+    volatile java.util.concurrent.Future<org.apache.camel.Exchange> inFlight;
     /** program (configured programs) or trackedEntityType (tracker, discovered) or program (events). */
     String scopeParam;
     /** The local DHIS2's minor version (41 for 2.41.8.2; -1 unknown): the export's scope parameter depends on it. */

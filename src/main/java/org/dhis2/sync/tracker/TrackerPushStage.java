@@ -93,6 +93,7 @@ public final class TrackerPushStage {
     private final Duration windowOverlap;
     private final AdaptivePageSizes pageSizes;
     private final int minPageSize;
+    private org.apache.camel.ProducerTemplate template;
 
     /**
      * @param parallelism   pages sent at once (the size of a batch)
@@ -352,8 +353,37 @@ public final class TrackerPushStage {
         return pass(exchange).batch.size() >= parallelism;
     }
 
+    /**
+     * The batch is full: it is sent in the background while the next page is read, once the batch before it is
+     * settled (latency hiding, {@link ReadAhead}).
+     */
+    public void sendAhead(Exchange exchange) throws Exception {
+        TrackerPass pass = pass(exchange);
+        List<Page> pages = List.copyOf(pass.batch);
+        pass.batch.clear();
+        ReadAhead.send(exchange, pass, pages, template(exchange), "direct:"
+                + (mode == Mode.EVENTS ? "events" : "tracker") + ".sendBatch");
+    }
+
+    /** Before the last batch and the relationship pass: the batch sent in the background is settled. */
+    public void awaitSent(Exchange exchange) throws Exception {
+        ReadAhead.await(pass(exchange));
+    }
+
+    private synchronized org.apache.camel.ProducerTemplate template(Exchange exchange) {
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        return template;
+    }
+
     /** The pages of the batch, to be sent in parallel (split); the batch starts empty again. */
+    @SuppressWarnings("unchecked")
     public List<Page> takeBatch(Exchange exchange) {
+        List<Page> ahead = exchange.getVariable(ReadAhead.PAGES, List.class);
+        if (ahead != null) {
+            return ahead;
+        }
         TrackerPass pass = pass(exchange);
         List<Page> pages = List.copyOf(pass.batch);
         pass.batch.clear();
@@ -361,14 +391,18 @@ public final class TrackerPushStage {
     }
 
     /** After every page of a batch is settled: the stages whose pages were all read and sent are complete. */
+    @SuppressWarnings("unchecked")
     public void batchSettled(Exchange exchange) {
         TrackerPass pass = pass(exchange);
-        for (JobProgress.Stage stage : pass.readStages) {
+        List<JobProgress.Stage> ahead = exchange.getVariable(ReadAhead.STAGES, List.class);
+        for (JobProgress.Stage stage : ahead != null ? ahead : pass.readStages) {
             if (!stage.isComplete()) {
                 stage.complete(stage.getItems().size() + " pages");
             }
         }
-        pass.readStages.clear();
+        if (ahead == null) {
+            pass.readStages.clear();
+        }
     }
 
     /** Split branch: the page it sends (its body) goes to the variable {@value #PAGE}. */

@@ -28,6 +28,8 @@ class TrackerLoadTest {
     Path splitTemp;
     @TempDir
     Path capTemp;
+    @TempDir
+    Path latencyTemp;
 
     @Test
     void trackerPagesAboveTheBodyLimitAreSplitAndEveryTrackedEntityArrivesOnce() throws Exception {
@@ -105,6 +107,36 @@ class TrackerLoadTest {
             assertThat(RequestLog.maxConcurrent(all)).as("at most the cap, and the cap is reached").isEqualTo(3);
             assertThat(TrackerSyncFixture.alive(f.central(), Kind.TRACKED_ENTITY, false))
                     .isEqualTo(TrackerSyncFixture.alive(f.local(), Kind.TRACKED_ENTITY, false));
+        }
+    }
+
+    @Test
+    void at300MsRoundTripsTheNextReadOverlapsTheSendsOfTheBatchBefore() throws Exception {
+        try (TrackerSyncFixture f = TrackerSyncFixture.start(latencyTemp, 42, 42, SPEC, Map.of(
+                "sync.tracker.pageSize", "5", "sync.tracker.parallelism", "2"))) {
+            f.local().faults().setLatency(Duration.ofMillis(300));
+            f.central().faults().setLatency(Duration.ofMillis(300));
+            f.local().requests().clear();
+            f.central().requests().clear();
+
+            JobRun run = f.run(TrackerSyncFixture.TRACKER_JOB);
+
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            List<RequestLog.Entry> reads = f.local().requests().matching("GET", "/api/tracker/trackedEntities");
+            List<RequestLog.Entry> sends = f.central().requests().matching("POST", "/api/tracker");
+            long overlapping = reads.stream().filter(r -> sends.stream().anyMatch(s ->
+                    r.receivedNanos() < s.answeredNanos() && s.receivedNanos() < r.answeredNanos())).count();
+            assertThat(overlapping).as("reads made while a batch was on its way to central").isGreaterThan(0);
+            assertThat(f.countInState(TrackerType.TRACKED_ENTITY, "SYNCED")).isEqualTo(40);
+            assertThat(TrackerSyncFixture.alive(f.central(), Kind.TRACKED_ENTITY, false))
+                    .isEqualTo(TrackerSyncFixture.alive(f.local(), Kind.TRACKED_ENTITY, false));
+            Map<String, Integer> imports = new HashMap<>();
+            for (RequestLog.Entry p : sends) {
+                for (JsonNode te : JSON.readTree(p.bodyText()).path("trackedEntities")) {
+                    imports.merge(te.path("trackedEntity").asText(), 1, Integer::sum);
+                }
+            }
+            assertThat(imports.values()).as("each tracked entity in one page").allMatch(n -> n == 1);
         }
     }
 }
