@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.sandbox.Fault;
@@ -30,6 +32,8 @@ class TrackerLoadTest {
     Path capTemp;
     @TempDir
     Path latencyTemp;
+    @TempDir
+    Path gatewayTemp;
 
     @Test
     void trackerPagesAboveTheBodyLimitAreSplitAndEveryTrackedEntityArrivesOnce() throws Exception {
@@ -138,5 +142,49 @@ class TrackerLoadTest {
             }
             assertThat(imports.values()).as("each tracked entity in one page").allMatch(n -> n == 1);
         }
+    }
+
+    @Test
+    void aGatewayTimeoutAfterCentralImportedAPageResendsItsHalvesWithoutDuplicates() throws Exception {
+        try (TrackerSyncFixture f = TrackerSyncFixture.start(gatewayTemp, 42, 42, SPEC, Map.of(
+                "sync.tracker.pageSize", "20", "sync.tracker.parallelism", "1"))) {
+            // the first POST and its two retries are imported by central, then the gateway answers 504
+            f.central().faults().on("POST", "/api/tracker").requests(1, 2, 3)
+                    .fail(Fault.statusAfterHandling(504));
+            f.central().requests().clear();
+
+            JobRun run = f.run(TrackerSyncFixture.TRACKER_JOB);
+
+            assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);
+            List<RequestLog.Entry> posts = f.central().requests().matching("POST", "/api/tracker");
+            assertThat(posts.subList(0, 3)).allMatch(p -> p.status() == 504);
+            assertThat(posts.subList(3, posts.size())).noneMatch(p -> p.status() >= 500);
+            // the halves: the same 20 tracked entities, 10 and 10, each answered
+            Set<String> first = trackedEntities(posts.get(0));
+            Set<String> halves = new HashSet<>(trackedEntities(posts.get(3)));
+            halves.addAll(trackedEntities(posts.get(4)));
+            assertThat(first).hasSize(20);
+            assertThat(halves).isEqualTo(first);
+            assertThat(posts.subList(3, 5)).allMatch(p -> p.status() == 200);
+            assertThat(f.countInState(TrackerType.TRACKED_ENTITY, "SYNCED")).isEqualTo(40);
+            for (Kind kind : List.of(Kind.TRACKED_ENTITY, Kind.ENROLLMENT, Kind.EVENT)) {
+                assertThat(TrackerSyncFixture.alive(f.central(), kind, false)).as(kind.name())
+                        .isEqualTo(TrackerSyncFixture.alive(f.local(), kind, false));
+            }
+            try (var c = f.engine.database().dataSource().getConnection();
+                 var s = c.prepareStatement("select page_size from adaptive_page_size where stage = 'tracker'");
+                 var rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("half the page that timed out").isEqualTo(10);
+            }
+        }
+    }
+
+    private static Set<String> trackedEntities(RequestLog.Entry post) throws Exception {
+        Set<String> uids = new HashSet<>();
+        for (JsonNode te : JSON.readTree(post.bodyText()).path("trackedEntities")) {
+            uids.add(te.path("trackedEntity").asText());
+        }
+        return uids;
     }
 }
