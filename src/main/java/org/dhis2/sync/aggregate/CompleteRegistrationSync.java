@@ -38,12 +38,18 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
     private final OverlapMemory memory;
 
     public CompleteRegistrationSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
-                                    Optional<Instant> skipChangedBefore, String centralUrl) {
-        super(bookkeeping, STAGE, KIND, NAME, "registrations", RegistrationPage.class);
+                                    Optional<Instant> skipChangedBefore, String centralUrl,
+                                    org.dhis2.sync.load.AdaptivePageSizes pageSizes, int minPageSize) {
+        super(bookkeeping, STAGE, KIND, NAME, "registrations", RegistrationPage.class, pageSizes, minPageSize);
         this.memory = memory;
         this.pageSize = pageSize;
         this.skipChangedBefore = skipChangedBefore;
         this.centralUrl = centralUrl;
+    }
+
+    @Override
+    protected RegistrationPage part(RegistrationPage page, List<Registration> registrations) {
+        return new RegistrationPage(page.number(), page.of(), registrations);
     }
 
     @Override
@@ -85,6 +91,7 @@ public final class CompleteRegistrationSync extends PagedPushStage<Registration,
         List<Registration> deleted = deletions(t, exchange.getVariable("scopeQuery", String.class), known, onLocal);
         counting.complete(total + " complete data set registrations created since " + t.serverNow.format(t.from)
                 + " found; " + changed.size() + " new or changed; " + deleted.size() + " deleted on local");
+        int pageSize = startPageSize(this.pageSize);
         int of = (changed.size() + pageSize - 1) / pageSize + (deleted.size() + pageSize - 1) / pageSize;
         List<RegistrationPage> pages = new ArrayList<>();
         for (List<Registration> list : List.of(changed, deleted)) {

@@ -22,7 +22,7 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final JsonParser parser;
-    private final int pageSize;
+    private final java.util.function.IntSupplier pageSize;
     private final Predicate<DataValue> send;
     private final java.util.Map<String, java.util.Set<String>> dataSetsOf;
     private String headerPeriod;
@@ -40,6 +40,12 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
 
     /** @param dataSetsOf data element → its data sets on local, for tying conflicts without indexes to values */
     public DataValueExportReader(InputStream in, int pageSize, Predicate<DataValue> send,
+                                 java.util.Map<String, java.util.Set<String>> dataSetsOf) {
+        this(in, () -> pageSize, send, dataSetsOf);
+    }
+
+    /** @param pageSize the size of the next page, asked for each page (it adapts to what central accepts) */
+    public DataValueExportReader(InputStream in, java.util.function.IntSupplier pageSize, Predicate<DataValue> send,
                                  java.util.Map<String, java.util.Set<String>> dataSetsOf) {
         this.dataSetsOf = dataSetsOf;
         try {
@@ -80,8 +86,9 @@ public final class DataValueExportReader implements Iterator<DataValuePage>, Aut
     }
 
     private DataValuePage readPage() throws IOException {
-        List<DataValue> values = new ArrayList<>(Math.min(pageSize, 4096));
-        while (values.size() < pageSize) {
+        int size = Math.max(1, pageSize.getAsInt());
+        List<DataValue> values = new ArrayList<>(Math.min(size, 4096));
+        while (values.size() < size) {
             DataValue v = nextValue();
             if (v == null) {
                 done = true;

@@ -39,14 +39,16 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     private final boolean csv;
 
     public DataValueSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
-                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl) {
-        this(bookkeeping, memory, pageSize, skipChangedBefore, overlap, centralUrl, false);
+                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl,
+                         org.dhis2.sync.load.AdaptivePageSizes pageSizes, int minPageSize) {
+        this(bookkeeping, memory, pageSize, skipChangedBefore, overlap, centralUrl, pageSizes, minPageSize, false);
     }
 
     /** @param csv send pages as application/csv (sync.dataValues.format=csv) instead of JSON */
     public DataValueSync(AggregateBookkeeping bookkeeping, OverlapMemory memory, int pageSize,
-                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl, boolean csv) {
-        super(bookkeeping, STAGE, KIND, NAME, "values", DataValuePage.class);
+                         Optional<Instant> skipChangedBefore, Duration overlap, String centralUrl,
+                         org.dhis2.sync.load.AdaptivePageSizes pageSizes, int minPageSize, boolean csv) {
+        super(bookkeeping, STAGE, KIND, NAME, "values", DataValuePage.class, pageSizes, minPageSize);
         this.memory = memory;
         this.pageSize = pageSize;
         this.skipChangedBefore = skipChangedBefore;
@@ -110,14 +112,16 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     /** The export answer, split into pages while it streams in. */
     public java.util.Iterator<DataValuePage> pages(Exchange exchange) throws Exception {
         StageTally t = tally(exchange);
+        int startSize = startPageSize(pageSize);
         t.pagesStage = t.process.startStage("DataValues changed since " + t.serverNow.format(t.from)
                 + " to synchronize. Remote server URL for DataValues POST sync: " + centralUrl
-                + "/api/dataValueSets. Page size: " + pageSize, -1, JobProgress.FailurePolicy.SKIP_ITEM);
+                + "/api/dataValueSets. Page size: " + startSize + (startSize < pageSize ? " (learned from central; "
+                + "configured " + pageSize + ")" : ""), -1, JobProgress.FailurePolicy.SKIP_ITEM);
         InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class);
         @SuppressWarnings("unchecked")
         Map<String, java.util.Set<String>> dataSetsOf = exchange.getVariable(AggregateScope.DATA_SETS_OF_ELEMENTS,
                 Map.class);
-        return untilStopped(t, new DataValueExportReader(in, pageSize, v -> send(t, v),
+        return untilStopped(t, new DataValueExportReader(in, () -> currentPageSize(pageSize), v -> send(t, v),
                 dataSetsOf == null ? Map.of() : dataSetsOf));
     }
 
@@ -147,7 +151,12 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
     @Override
     protected String pageDescription(DataValuePage page) {
         return "Synchronizing page " + page.number() + " with " + page.values().size() + " data values (page size "
-                + pageSize + ")";
+                + currentPageSize(pageSize) + ")";
+    }
+
+    @Override
+    protected DataValuePage part(DataValuePage page, List<DataValue> values) {
+        return new DataValuePage(page.number(), values, page.dataSetsOf());
     }
 
     @Override

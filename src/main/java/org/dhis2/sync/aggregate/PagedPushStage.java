@@ -34,6 +34,8 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     private final String tallyProperty;
     private final String pageProperty;
     private final String itemProperty;
+    private final org.dhis2.sync.load.AdaptivePageSizes pageSizes;
+    private final int minPageSize;
     private final Logger log = LoggerFactory.getLogger(getClass());
 
     /**
@@ -43,8 +45,10 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      * @param items what its items are called in page summaries and logs, plural ("values")
      */
     protected PagedPushStage(AggregateBookkeeping bookkeeping, String stage, String kind, String name, String items,
-                             Class<P> pageType) {
+                             Class<P> pageType, org.dhis2.sync.load.AdaptivePageSizes pageSizes, int minPageSize) {
         this.bookkeeping = bookkeeping;
+        this.pageSizes = pageSizes;
+        this.minPageSize = minPageSize;
         this.stage = stage;
         this.kind = kind;
         this.name = name;
@@ -63,6 +67,9 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
 
     /** The bookkeeping state of an item central settled ({@code conflict} null: accepted); null records nothing. */
     protected abstract AggregateBookkeeping.ItemState judged(StageTally t, T item, ImportJudgement.Conflict conflict);
+
+    /** A part of a page: the same page number, some of its items. */
+    protected abstract P part(P page, List<T> items);
 
     /** Central settled the page (every item accepted or rejected); a stage may remember what it sent. */
     protected void pageSettled(StageTally t, P page) {
@@ -138,6 +145,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         }
         bookkeeping.record(kind, t.run.id(), states, conflicts);
         pageSettled(t, page);
+        pageSizes.succeeded(stage, page.items().size());
         t.count(j);
         t.conflicts += conflicts.size();
         String summary = j.status() + ": " + j.counts() + (conflicts.isEmpty() ? ""
@@ -188,6 +196,51 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         return rejected.size() > j.ignored() ? null : rejected;
     }
 
+    /** The page size of this run's first page: what central accepted last time, at most {@code configured}. */
+    protected int startPageSize(int configured) {
+        return pageSizes.startRun(stage, configured, minPageSize);
+    }
+
+    /** The page size now (it adapts to what central accepts during the run). */
+    protected int currentPageSize(int configured) {
+        return pageSizes.current(stage, configured);
+    }
+
+    /**
+     * The POST failed because the page was too large (413; 502/504 or no answer in time after the retries) and it
+     * holds more than sync.adaptive.minPageSize items: it is sent again in two halves instead of failing.
+     */
+    public boolean splits(Exchange exchange) {
+        P page = exchange.getProperty(pageProperty, pageType);
+        return page != null && org.dhis2.sync.load.TooLarge.reason(exchange).isPresent()
+                && pageSizes.splittable(stage, page.items().size());
+    }
+
+    /**
+     * The two halves of a page that was too large, each sent and judged on its own like a page (and split again
+     * when still too large). The pages after it are at most half as large. The halves count their items as sent.
+     */
+    public List<P> halves(Exchange exchange) {
+        StageTally t = tally(exchange);
+        P page = exchange.getProperty(pageProperty, pageType);
+        String why = org.dhis2.sync.load.TooLarge.reason(exchange).orElse("too large");
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        List<T> all = page.items();
+        int half = all.size() / 2;
+        pageSizes.tooLarge(stage, all.size(), why);
+        t.sent -= all.size();
+        t.splits++;
+        JobProgress.Item item = exchange.getProperty(itemProperty, JobProgress.Item.class);
+        if (item != null) {
+            item.complete("Too large for central (" + why + "): sent again in two halves of " + half + " and "
+                    + (all.size() - half) + " " + items);
+        }
+        log.info("{}: {} {} too large for central ({}), sent again in two halves", pageLabel(page), all.size(),
+                items, why);
+        return List.of(part(page, List.copyOf(all.subList(0, half))), part(page,
+                List.copyOf(all.subList(half, all.size()))));
+    }
+
     /** The POST failed for good (redeliveries exhausted, reset, timeout): the page did not settle. */
     public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -221,7 +274,8 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
 
     /** "N data values in P pages: central's counts; C rejected ...", for the end of the stage. */
     protected String counts(StageTally t, String what) {
-        return t.sent + " " + what + " in " + t.pages + " pages: " + t.counts() + "; " + t.conflicts
+        return t.sent + " " + what + " in " + t.pages + " pages" + (t.splits == 0 ? "" : " (" + t.splits
+                + " split in halves: too large for central)") + ": " + t.counts() + "; " + t.conflicts
                 + " rejected by central (conflicts recorded)";
     }
 
@@ -239,7 +293,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      */
     protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
         if (t.stopped) {
-            String reason = name + " stopped by the engine's shutdown after " + t.pages + " pages; the rest is "
+            String reason = name + " stopped by " + t.run.stopCause() + " after " + t.pages + " pages; the rest is "
                     + "sent next run. " + counts;
             fail(t, reason);
             return reason;

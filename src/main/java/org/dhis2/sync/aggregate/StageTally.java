@@ -20,6 +20,8 @@ public final class StageTally {
     ServerTime.Now serverNow;
     Instant from;
     int pages;
+    /** Pages sent again in halves because central (or a proxy) found them too large. */
+    int splits;
     long sent;
     long imported;
     long updated;

@@ -27,7 +27,7 @@ public record JobSchedule(String jobType, boolean enabled, String cron, String q
             "yearly", "0 0 2 1 1 ?");    // 1 January at 02:00
 
     /** The setting names under {@code sync.jobs.<TYPE>.}. */
-    public static final List<String> SETTINGS = List.of("enabled", "cron", "delaySeconds");
+    public static final List<String> SETTINGS = List.of("enabled", "cron", "delaySeconds", "window", "windowZone");
 
     public static String key(String jobType, String setting) {
         return "sync.jobs." + jobType + "." + setting;

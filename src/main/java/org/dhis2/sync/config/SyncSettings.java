@@ -60,7 +60,9 @@ public final class SyncSettings {
     private final Path routesDir;
     private final AdminCredentials admin;
     private final Map<String, JobSchedule> jobSchedules = new LinkedHashMap<>();
+    private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
+    private final LoadSettings load;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -88,6 +90,14 @@ public final class SyncSettings {
         this.retryAttempts = c.integer("metadata.sync.retry", 1, 100);
         this.retryDelayMillis = c.integer("metadata.sync.retry.time.frequency.millisec", 0, 3_600_000);
         this.maxRetryAfterSeconds = c.integer("sync.retry.maxRetryAfterSeconds", 0, 3600);
+        this.load = new LoadSettings(c.integer("sync.adaptive.minPageSize", 1, 30000),
+                c.integer("sync.adaptive.tracker.minPageSize", 1, 200), c.integer("sync.adaptive.growAfter", 1, 1000),
+                c.integer("central.maxConcurrentRequests", 1, 256),
+                c.integer("central.maxBytesPerSecond", 0, Integer.MAX_VALUE));
+        c.bool("sync.retry.exponentialBackOff");
+        c.bool("sync.retry.collisionAvoidance");
+        c.decimal("sync.retry.backOffMultiplier", 1, 10);
+        c.integer("sync.retry.maxDelayMillis", 0, 86_400_000);
         this.availabilityAttempts = c.integer("sync.availability.attempts", 1, 100);
         this.availabilityDelayMillis = c.integer("sync.availability.delayMillis", 0, 600_000);
         this.stopMetadataSyncIfVersionsDiffer = c.bool("metadata.sync.stopIfVersionsDiffer");
@@ -111,6 +121,7 @@ public final class SyncSettings {
         this.admin = c.adminCredentials();
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
+        JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -198,6 +209,16 @@ public final class SyncSettings {
     /** How far each stage's window reaches back before the previous window's end (sync.window.overlapSeconds). */
     public java.time.Duration windowOverlap() {
         return windowOverlap;
+    }
+
+    /** Run windows by job type (sync.jobs.TYPE.window); a job without one may run at any time. */
+    public Map<String, RunWindow> runWindows() {
+        return Map.copyOf(runWindows);
+    }
+
+    /** Adaptive page sizes, the concurrency and bandwidth caps on central. */
+    public LoadSettings load() {
+        return load;
     }
 
     /** Total attempts of a transient-failing call (DHIS2's metadata.sync.retry). */
@@ -391,6 +412,20 @@ public final class SyncSettings {
             return v;
         }
 
+        double decimal(String key, double min, double max) {
+            String v = p.getProperty(key, "").trim();
+            try {
+                double d = Double.parseDouble(v);
+                if (d < min || d > max || Double.isNaN(d)) {
+                    problem(key, "'" + v + "' is outside the allowed range " + min + ".." + max);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                problem(key, "'" + v + "' is not a number (allowed " + min + ".." + max + ")");
+                return min;
+            }
+        }
+
         boolean bool(String key) {
             String v = p.getProperty(key, "false").trim();
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -420,6 +455,22 @@ public final class SyncSettings {
         }
 
         /** sync.jobs.TYPE.enabled / .cron (Quartz or a preset) / .delaySeconds; cron and delay exclude each other. */
+        Optional<RunWindow> runWindow(String type) {
+            String key = JobSchedule.key(type, "window");
+            String value = p.getProperty(key, "").trim();
+            String zone = p.getProperty(JobSchedule.key(type, "windowZone"), "").trim();
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(RunWindow.parse(value, zone));
+            } catch (IllegalArgumentException e) {
+                problem(e.getMessage().startsWith("'" + zone + "' is not a time zone") && !zone.isEmpty()
+                        ? JobSchedule.key(type, "windowZone") : key, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
         JobSchedule jobSchedule(String type) {
             String enabledKey = JobSchedule.key(type, "enabled");
             String cronKey = JobSchedule.key(type, "cron");

@@ -26,6 +26,8 @@ import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.http.RequestCompression;
 import org.dhis2.sync.http.RetryAfter;
+import org.dhis2.sync.load.AdaptivePageSizes;
+import org.dhis2.sync.load.CentralLoad;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobHistory;
 import org.dhis2.sync.job.JobMBeans;
@@ -83,7 +85,8 @@ public final class Engine implements AutoCloseable {
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
-        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs);
+        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs,
+                new org.dhis2.sync.job.RunWindows(settings.runWindows()));
         JobHistory jobHistory = new JobHistory(database.dataSource(), "default");
         JobOperations jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
         JobMBeans jobMBeans = new JobMBeans(jobControl);
@@ -103,7 +106,9 @@ public final class Engine implements AutoCloseable {
             main.bind("syncSettings", settings);
             main.bind("localDhis2", settings.local());
             main.bind("centralDhis2", settings.central());
-            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central()));
+            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central())
+                    .alsoConfigure(new CentralLoad(settings.central().url(), settings.load().maxConcurrentRequests(),
+                            settings.load().maxBytesPerSecond())));
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
@@ -114,21 +119,25 @@ public final class Engine implements AutoCloseable {
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
                     database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
             main.bind("dataPushStages", new DataPushStages());
-            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings);
-            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings);
+            AdaptivePageSizes pageSizes = new AdaptivePageSizes(database.dataSource(), settings.central().url(),
+                    settings.load().growAfter());
+            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings, pageSizes);
+            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings,
+                    pageSizes);
             main.bind("eventSync", eventSync);
             main.bind("trackerSync", trackerSync);
             main.bind("eventRelationships", eventSync.relationshipSteps());
             main.bind("trackerRelationships", trackerSync.relationshipSteps());
             main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
                     new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
-                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url(),
-                    settings.dataValuesCsv()));
+                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url(), pageSizes,
+                    settings.load().minPageSize(), settings.dataValuesCsv()));
             main.bind("centralCompression", new RequestCompression(settings.centralCompression()));
             main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
                     database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
                     settings.completeRegistrationsPageSize(),
-                    settings.skipChangedBefore(), settings.central().url()));
+                    settings.skipChangedBefore(), settings.central().url(), pageSizes,
+                    settings.load().minPageSize()));
             // admin HTTP API (routes/admin-api*.camel.yaml)
             main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),
                     System.out));

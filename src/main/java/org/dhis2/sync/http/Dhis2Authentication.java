@@ -16,6 +16,7 @@ import org.dhis2.sync.config.Dhis2Connection;
 public final class Dhis2Authentication implements HttpClientConfigurer {
 
     private final List<Dhis2Connection> connections;
+    private final List<HttpClientConfigurer> alsoConfigure = new java.util.ArrayList<>();
 
     public Dhis2Authentication(Dhis2Connection... connections) {
         this.connections = java.util.Arrays.stream(connections).filter(Objects::nonNull)
@@ -26,6 +27,13 @@ public final class Dhis2Authentication implements HttpClientConfigurer {
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.addRequestInterceptorFirst((request, entity, context) -> authorize(request));
+        alsoConfigure.forEach(c -> c.configureHttpClient(builder));
+    }
+
+    /** Another part of the HTTP client's set-up (camel-http takes one configurer: this one), e.g. the load caps. */
+    public Dhis2Authentication alsoConfigure(HttpClientConfigurer configurer) {
+        alsoConfigure.add(configurer);
+        return this;
     }
 
     void authorize(HttpRequest request) {

@@ -40,6 +40,7 @@ public final class JobCoordinator {
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
     private final List<Consumer<JobRun>> finishListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<JobRun>> beginListeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
     public JobCoordinator(DataSource dataSource, String syncPair) {
@@ -94,6 +95,7 @@ public final class JobCoordinator {
         }
         JobRun run = created;
         run.progress().onChange(() -> saveProgress(run));
+        beginListeners.forEach(l -> l.accept(run));
         LOG.info("{} started (run {}, trigger {})", jobType, created.jobId(), trigger);
         return created;
     }
@@ -199,6 +201,11 @@ public final class JobCoordinator {
     }
 
     /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */
+    /** Called when a run has begun (e.g. to stop it at the end of its run window). */
+    public void onBegin(Consumer<JobRun> listener) {
+        beginListeners.add(listener);
+    }
+
     public void onFinish(Consumer<JobRun> listener) {
         finishListeners.add(listener);
     }

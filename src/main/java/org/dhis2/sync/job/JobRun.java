@@ -25,6 +25,8 @@ public final class JobRun {
     private volatile Status status = Status.RUNNING;
     private volatile Instant finished;
     private volatile boolean stopRequested;
+    private volatile String stopCause = SHUTDOWN;
+    private static final String SHUTDOWN = "the engine's shutdown";
 
     public JobRun(long id, String jobId, String jobType, String trigger, Instant started) {
         this.id = id;
@@ -87,6 +89,17 @@ public final class JobRun {
         stopRequested = true;
     }
 
+    /** Stages take no new page, settle what is in flight and end, because of {@code cause} (e.g. its run window ended). */
+    public void requestStop(String cause) {
+        stopCause = cause;
+        stopRequested = true;
+    }
+
+    /** What stopped the run: "the engine's shutdown", or what {@link #requestStop(String)} said. */
+    public String stopCause() {
+        return stopCause;
+    }
+
     public boolean stopRequested() {
         return stopRequested;
     }
@@ -112,6 +125,10 @@ public final class JobRun {
 
     /** One line for the job summary: the failures, or that all went well. */
     public String summary() {
+        if (stopRequested && !SHUTDOWN.equals(stopCause)) {
+            return jobType + " stopped at " + stopCause + "; what was not sent is sent next run"
+                    + (failures.isEmpty() ? "." : ": " + String.join("; ", failures));
+        }
         if (stopRequested) {
             return jobType + " stopped: the engine shut down during the run; what was not sent is sent next run"
                     + (failures.isEmpty() ? "." : ": " + String.join("; ", failures));

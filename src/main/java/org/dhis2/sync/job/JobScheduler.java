@@ -36,6 +36,7 @@ public final class JobScheduler {
 
     private final Map<String, JobSchedule> schedules = new LinkedHashMap<>();
     private final JobCoordinator coordinator;
+    private final RunWindows runWindows;
     private final Map<String, ScheduledFuture<?>> delayTimers = new ConcurrentHashMap<>();
     private final Map<String, Instant> nextDelayFire = new ConcurrentHashMap<>();
     private volatile CamelContext context;
@@ -43,6 +44,13 @@ public final class JobScheduler {
     private volatile ProducerTemplate template;
 
     public JobScheduler(List<JobSchedule> schedules, JobCoordinator coordinator) {
+        this(schedules, coordinator, new RunWindows(Map.of()));
+    }
+
+    /** With run windows: a fire outside its job's window is skipped; a run begun inside one stops at its end. */
+    public JobScheduler(List<JobSchedule> schedules, JobCoordinator coordinator, RunWindows runWindows) {
+        this.runWindows = runWindows;
+        coordinator.onBegin(runWindows::begun);
         schedules.forEach(s -> this.schedules.put(s.jobType(), s));
         this.coordinator = coordinator;
         coordinator.onFinish(this::rearmAfter);
@@ -80,6 +88,7 @@ public final class JobScheduler {
 
     /** Stops the delay timers; runs in progress go on until Camel stops. */
     public void stop() {
+        runWindows.stop(); // the engine stops: runs are asked to stop anyway
         ScheduledExecutorService t = timer;
         timer = null;
         delayTimers.values().forEach(f -> f.cancel(false));
@@ -113,12 +122,23 @@ public final class JobScheduler {
     }
 
     /**
-     * Sets header skipReason when a cron fire was due while a run of the job was in progress: Quartz (stateful) held
-     * it back until that run ended, and running it now would queue it.
+     * Sets header skipReason when the fire is outside the job's run window (sync.jobs.TYPE.window), or when a cron
+     * fire was due while a run of the job was in progress: Quartz (stateful) held it back until that run ended, and
+     * running it now would queue it.
      */
     public void checkOverlap(Exchange exchange) {
         Date due = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
         String jobType = exchange.getMessage().getHeader("jobType", String.class);
+        Optional<String> outside = runWindows.outside(jobType);
+        if (outside.isPresent()) {
+            exchange.getMessage().setHeader("skipReason", outside.get());
+            // no run ends to re-arm a delay schedule: it fires again when the window opens
+            JobSchedule s = schedules.get(jobType);
+            if (s != null && s.enabled() && s.isDelay()) {
+                runWindows.nextStart(jobType).ifPresent(at -> arm(s, at));
+            }
+            return;
+        }
         if (due == null) {
             return;
         }

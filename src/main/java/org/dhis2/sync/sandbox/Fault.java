@@ -7,7 +7,7 @@ import java.time.Duration;
  * {@link Kind#RESET_MID_BODY} and {@link Kind#MALFORMED_BODY} let the handler run (the import happens) and then
  * spoil the answer, as a proxy or a dropped link would.
  */
-public record Fault(Kind kind, int status, Duration duration, Runnable change, String retryAfter) {
+public record Fault(Kind kind, int status, Duration duration, Runnable change, String retryAfter, long bytes) {
 
     public enum Kind {
         /** Delay, then handle normally. */
@@ -29,7 +29,21 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change, S
          * Run {@code change} when the request has arrived, before it is handled (e.g. the client dies while its
          * request is on the wire), then handle it normally.
          */
-        BEFORE_HANDLING
+        BEFORE_HANDLING,
+        /**
+         * A proxy's body limit: a request whose body is larger than {@code bytes} is answered with {@code status}
+         * (413) without handling; smaller ones are handled normally.
+         */
+        BODY_LIMIT,
+        /**
+         * Handle (the import happens), then answer {@code status} instead of the handler's answer: a gateway that
+         * gave up waiting (502/504) while the server went on and finished its work.
+         */
+        STATUS_AFTER_HANDLING
+    }
+
+    public Fault(Kind kind, int status, Duration duration, Runnable change, String retryAfter) {
+        this(kind, status, duration, change, retryAfter, 0);
     }
 
     public Fault(Kind kind, int status, Duration duration) {
@@ -54,6 +68,16 @@ public record Fault(Kind kind, int status, Duration duration, Runnable change, S
      */
     public static Fault status(int status, String retryAfter) {
         return new Fault(Kind.STATUS, status, Duration.ZERO, null, retryAfter);
+    }
+
+    /** Requests with a body larger than {@code bytes} are answered 413 Payload Too Large, unhandled. */
+    public static Fault bodyLimit(long bytes) {
+        return new Fault(Kind.BODY_LIMIT, 413, Duration.ZERO, null, null, bytes);
+    }
+
+    /** Handled, then answered with {@code status} (a gateway timeout after the server did its work). */
+    public static Fault statusAfterHandling(int status) {
+        return new Fault(Kind.STATUS_AFTER_HANDLING, status, Duration.ZERO);
     }
 
     public static Fault resetMidBody() {

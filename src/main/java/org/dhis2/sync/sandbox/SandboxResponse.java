@@ -129,7 +129,9 @@ public final class SandboxResponse {
         }
         committed = true;
         status = httpStatus;
-        onCommit.accept(httpStatus);
+        // a gateway's status replaces the handler's: the log shows what the client got
+        onCommit.accept(fault != null && fault.kind() == Fault.Kind.STATUS_AFTER_HANDLING ? fault.status()
+                : httpStatus);
         try {
             if (!wire.compareAndSet(false, true)) {
                 writer.write(OutputStream.nullOutputStream()); // the proxy answered 504; the work still happens
@@ -142,7 +144,8 @@ public final class SandboxResponse {
                 writer = gzipped(writer);
                 knownLength = -1;
             }
-            if (fault != null && (fault.kind() == Fault.Kind.RESET_MID_BODY || fault.kind() == Fault.Kind.MALFORMED_BODY)) {
+            if (fault != null && (fault.kind() == Fault.Kind.RESET_MID_BODY || fault.kind() == Fault.Kind.MALFORMED_BODY
+                    || fault.kind() == Fault.Kind.STATUS_AFTER_HANDLING)) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 writer.write(all);
                 spoil(httpStatus, all.toByteArray());
@@ -170,6 +173,18 @@ public final class SandboxResponse {
     }
 
     private void spoil(int httpStatus, byte[] body) throws IOException {
+        if (fault.kind() == Fault.Kind.STATUS_AFTER_HANDLING) {
+            status = fault.status(); // the gateway's answer replaces the server's
+            byte[] gateway = ("<html><body><h1>" + fault.status() + " " + WebMessages.reasonPhrase(fault.status())
+                    + "</h1></body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(fault.status(), gateway.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(gateway);
+            }
+            return;
+        }
         if (fault.kind() == Fault.Kind.MALFORMED_BODY) {
             byte[] half = Arrays.copyOf(body, Math.max(1, body.length / 2));
             byte[] malformed = (new String(half, StandardCharsets.UTF_8) + "<html>502 Bad Gateway</html>")

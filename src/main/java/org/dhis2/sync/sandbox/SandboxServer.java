@@ -140,9 +140,18 @@ public final class SandboxServer implements AutoCloseable {
         if (path.endsWith(".json")) {
             path = path.substring(0, path.length() - ".json".length());
         }
+        Fault fault = instance.faults().faultFor(method, path).orElse(null);
         InputStream body = rawBody;
         byte[] recorded = null;
-        if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
+        boolean overLimit = false;
+        if (fault != null && fault.kind() == Fault.Kind.BODY_LIMIT) {
+            byte[] all = body.readAllBytes();
+            overLimit = all.length > fault.bytes();
+            body = new ByteArrayInputStream(all);
+            if (instance.requests().recordBodies()) {
+                recorded = all;
+            }
+        } else if (instance.requests().recordBodies() && ("POST".equals(method) || "PUT".equals(method))) {
             recorded = body.readAllBytes();
             body = new ByteArrayInputStream(recorded);
         }
@@ -150,7 +159,6 @@ public final class SandboxServer implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? null : v.get(0)));
         SandboxRequest request = new SandboxRequest(method, path, apiVersion, rawQuery, headers, body, number);
 
-        Fault fault = instance.faults().faultFor(method, path).orElse(null);
         byte[] recordedBody = recorded;
         String loggedPath = path;
         // logged when the answer starts: a client that has read the answer always finds its request in the log
@@ -158,7 +166,8 @@ public final class SandboxServer implements AutoCloseable {
                 status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received));
         response.beforeWire(() -> sleep(answerDelay));
         response.gzipOnTheWay(contentType -> LinkProxy.gzips(link, request, contentType));
-        Runnable handling = () -> handle(request, response, fault, recordedBody, received, rawQuery);
+        boolean tooLarge = overLimit;
+        Runnable handling = () -> handle(request, response, fault, tooLarge, recordedBody, received, rawQuery);
         if (link.proxyTimeout().isZero()) {
             handling.run();
         } else {
@@ -167,8 +176,8 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    private void handle(SandboxRequest request, SandboxResponse response, Fault fault, byte[] recorded,
-                        long received, String rawQuery) {
+    private void handle(SandboxRequest request, SandboxResponse response, Fault fault, boolean overLimit,
+                        byte[] recorded, long received, String rawQuery) {
         long number = request.requestNumber();
         String method = request.method();
         String path = request.path();
@@ -184,7 +193,7 @@ public final class SandboxServer implements AutoCloseable {
             if (fault != null && fault.kind() == Fault.Kind.BEFORE_HANDLING) {
                 fault.change().run();
             }
-            if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+            if (fault != null && (fault.kind() == Fault.Kind.STATUS || overLimit)) {
                 answerFaultStatus(response, fault);
             } else if (authenticate(request, response)) {
                 dispatch(request, response);

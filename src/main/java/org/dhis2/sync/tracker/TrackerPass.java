@@ -36,11 +36,21 @@ public final class TrackerPass {
         final List<Unit> units;
         final String deletes;
         final String upserts;
+        /** The progress stage of its item, and each object's part of the payloads (null: a page never split). */
+        final JobProgress.Stage stage;
+        final List<TrackerPageSplit.Part> parts;
         volatile ImportReportJudge deleteJudge;
         volatile ImportReportJudge upsertJudge;
 
         Page(TrackerPass pass, int number, String scope, JobProgress.Item item, List<Unit> units, String deletes,
              String upserts) {
+            this(pass, number, scope, item, null, units, deletes, upserts, null);
+        }
+
+        Page(TrackerPass pass, int number, String scope, JobProgress.Item item, JobProgress.Stage stage,
+             List<Unit> units, String deletes, String upserts, List<TrackerPageSplit.Part> parts) {
+            this.stage = stage;
+            this.parts = parts;
             this.pass = pass;
             this.number = number;
             this.scope = scope;
@@ -64,6 +74,8 @@ public final class TrackerPass {
     final List<Page> batch = new ArrayList<>();
     /** Progress stages whose pages were all read; completed once their last batch is settled. */
     final List<JobProgress.Stage> readStages = new ArrayList<>();
+    /** The batch sent in the background while the next page is read (ReadAhead); null when none. */
+    volatile java.util.concurrent.Future<org.apache.camel.Exchange> inFlight;
     /** program (configured programs) or trackedEntityType (tracker, discovered) or program (events). */
     String scopeParam;
     /** The local DHIS2's minor version (41 for 2.41.8.2; -1 unknown): the export's scope parameter depends on it. */

@@ -21,6 +21,7 @@ import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
 import org.dhis2.sync.job.JobRun;
+import org.dhis2.sync.load.AdaptivePageSizes;
 import org.dhis2.sync.job.StageOutcome;
 import org.dhis2.sync.tracker.TrackerBookkeeping.ItemState;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Settlement;
@@ -90,6 +91,9 @@ public final class TrackerPushStage {
     private final List<String> programs;
     private final Instant skipChangedBefore;
     private final Duration windowOverlap;
+    private final AdaptivePageSizes pageSizes;
+    private final int minPageSize;
+    private org.apache.camel.ProducerTemplate template;
 
     /**
      * @param parallelism   pages sent at once (the size of a batch)
@@ -97,7 +101,10 @@ public final class TrackerPushStage {
      * @param windowOverlap how far a window reaches back before the watermark (sync.window.overlapSeconds)
      */
     public TrackerPushStage(Mode mode, TrackerBookkeeping books, int pageSize, int parallelism,
-                            List<String> programs, Instant skipChangedBefore, Duration windowOverlap) {
+                            List<String> programs, Instant skipChangedBefore, Duration windowOverlap,
+                            AdaptivePageSizes pageSizes, int minPageSize) {
+        this.pageSizes = pageSizes;
+        this.minPageSize = minPageSize;
         this.mode = mode;
         this.books = books;
         this.pageSize = pageSize;
@@ -107,16 +114,19 @@ public final class TrackerPushStage {
         this.windowOverlap = windowOverlap;
     }
 
-    public static TrackerPushStage events(DataSource dataSource, SyncSettings settings) {
+    public static TrackerPushStage events(DataSource dataSource, SyncSettings settings, AdaptivePageSizes sizes) {
         return new TrackerPushStage(Mode.EVENTS, new TrackerBookkeeping(dataSource, "default"),
                 settings.eventsPageSize(), settings.eventsParallelism(), settings.eventsPrograms(),
-                settings.skipChangedBefore().orElse(null), settings.windowOverlap());
+                settings.skipChangedBefore().orElse(null), settings.windowOverlap(), sizes,
+                settings.load().trackerMinPageSize());
     }
 
-    public static TrackerPushStage trackedEntities(DataSource dataSource, SyncSettings settings) {
+    public static TrackerPushStage trackedEntities(DataSource dataSource, SyncSettings settings,
+                                                   AdaptivePageSizes sizes) {
         return new TrackerPushStage(Mode.TRACKED_ENTITIES, new TrackerBookkeeping(dataSource, "default"),
                 settings.trackerPageSize(), settings.trackerParallelism(), settings.trackerPrograms(),
-                settings.skipChangedBefore().orElse(null), settings.windowOverlap());
+                settings.skipChangedBefore().orElse(null), settings.windowOverlap(), sizes,
+                settings.load().trackerMinPageSize());
     }
 
     public TrackerBookkeeping bookkeeping() {
@@ -143,6 +153,7 @@ public final class TrackerPushStage {
         pass.previousWatermark = watermark;
         pass.localMinor = TrackerReadQuery.minorVersion(info.path("version").asText(null));
         pass.scopeParam = mode == Mode.EVENTS || !programs.isEmpty() ? "program" : "trackedEntityType";
+        pageSizes.startRun(mode.stage, pageSize, minPageSize);
         exchange.setVariable(TrackerPass.VARIABLE, pass);
         LOG.info("{}: window {} .. {} (local server clock)", mode.stage, lower == null ? "beginning" : lower, upper);
         clearForCall(exchange);
@@ -211,7 +222,7 @@ public final class TrackerPushStage {
                 pass.readStages.add(pass.stage);
             }
             pass.scopeIndex = pass.scopes.size();
-            LOG.info("{}: stopped by the engine's shutdown; the rest is read next run", mode.stage);
+            LOG.info("{}: stopped by {}; the rest is read next run", mode.stage, pass.run.stopCause());
             return false;
         }
         while (pass.scopeDone) {
@@ -275,14 +286,18 @@ public final class TrackerPushStage {
             return;
         }
         // one read holds up to parallelism send pages: cut it into pages of pageSize objects
+        // (of the size central accepts: sync.adaptive.*)
+        int size = pageSizes.current(mode.stage, pageSize);
         List<PagePayload> pages = new ArrayList<>();
         List<Unit> units = new ArrayList<>();
-        for (int from = 0; from < toSend.size(); from += pageSize) {
+        for (int from = 0; from < toSend.size(); from += size) {
             PagePayload page = new PagePayload();
-            for (ObjectNode o : toSend.subList(from, Math.min(toSend.size(), from + pageSize))) {
+            for (ObjectNode o : toSend.subList(from, Math.min(toSend.size(), from + size))) {
                 Member self = member(topType(), o);
-                page.units.add(mode == Mode.EVENTS ? addEvent(pass, o, self, page.deletes, page.upserts)
-                        : addTrackedEntity(pass, o, self, page.deletes, page.upserts));
+                TrackerPageSplit.Part part = new TrackerPageSplit.Part();
+                page.units.add(mode == Mode.EVENTS ? addEvent(pass, o, self, part.deletes(), part.upserts())
+                        : addTrackedEntity(pass, o, self, part.deletes(), part.upserts()));
+                page.parts.add(part);
             }
             units.addAll(page.units);
             pages.add(page);
@@ -306,17 +321,26 @@ public final class TrackerPushStage {
             pass.pageNumber++;
             JobProgress.Item item = pass.stage.startItem("Page " + pass.pageNumber + ": " + page.units.size() + " "
                     + mode.noun + " to send (" + items.size() + " read)");
-            pass.batch.add(new Page(pass, pass.pageNumber, pass.scopes.get(pass.scopeIndex), item, page.units,
-                    hasContent(page.deletes) ? JSON.writeValueAsString(page.deletes) : null,
-                    hasContent(page.upserts) ? JSON.writeValueAsString(page.upserts) : null));
+            pass.batch.add(new Page(pass, pass.pageNumber, pass.scopes.get(pass.scopeIndex), item, pass.stage,
+                    page.units, TrackerPageSplit.payload(page.parts, true), TrackerPageSplit.payload(page.parts,
+                    false), page.parts));
         }
     }
 
     /** The payloads of one send page while a read is cut into pages. */
     private static final class PagePayload {
         final List<Unit> units = new ArrayList<>();
-        final ObjectNode deletes = JSON.createObjectNode();
-        final ObjectNode upserts = JSON.createObjectNode();
+        final List<TrackerPageSplit.Part> parts = new ArrayList<>();
+    }
+
+    /** The page failed as too large for central and holds more than sync.adaptive.tracker.minPageSize objects. */
+    public boolean splits(Exchange exchange) {
+        return TrackerPageSplit.splits(exchange, page(exchange), pageSizes, mode.stage);
+    }
+
+    /** Its two halves, each sent and judged like a page (split route of tracker.sendPage / events.sendPage). */
+    public List<Page> halves(Exchange exchange) {
+        return TrackerPageSplit.halves(exchange, page(exchange), pageSizes, mode.stage);
     }
 
     /** The route steps of the stage's relationship pass (bean {@code trackerRelationships} / {@code eventRelationships}). */
@@ -329,8 +353,37 @@ public final class TrackerPushStage {
         return pass(exchange).batch.size() >= parallelism;
     }
 
+    /**
+     * The batch is full: it is sent in the background while the next page is read, once the batch before it is
+     * settled (latency hiding, {@link ReadAhead}).
+     */
+    public void sendAhead(Exchange exchange) throws Exception {
+        TrackerPass pass = pass(exchange);
+        List<Page> pages = List.copyOf(pass.batch);
+        pass.batch.clear();
+        ReadAhead.send(exchange, pass, pages, template(exchange), "direct:"
+                + (mode == Mode.EVENTS ? "events" : "tracker") + ".sendBatch");
+    }
+
+    /** Before the last batch and the relationship pass: the batch sent in the background is settled. */
+    public void awaitSent(Exchange exchange) throws Exception {
+        ReadAhead.await(pass(exchange));
+    }
+
+    private synchronized org.apache.camel.ProducerTemplate template(Exchange exchange) {
+        if (template == null) {
+            template = exchange.getContext().createProducerTemplate();
+        }
+        return template;
+    }
+
     /** The pages of the batch, to be sent in parallel (split); the batch starts empty again. */
+    @SuppressWarnings("unchecked")
     public List<Page> takeBatch(Exchange exchange) {
+        List<Page> ahead = exchange.getVariable(ReadAhead.PAGES, List.class);
+        if (ahead != null) {
+            return ahead;
+        }
         TrackerPass pass = pass(exchange);
         List<Page> pages = List.copyOf(pass.batch);
         pass.batch.clear();
@@ -338,14 +391,18 @@ public final class TrackerPushStage {
     }
 
     /** After every page of a batch is settled: the stages whose pages were all read and sent are complete. */
+    @SuppressWarnings("unchecked")
     public void batchSettled(Exchange exchange) {
         TrackerPass pass = pass(exchange);
-        for (JobProgress.Stage stage : pass.readStages) {
+        List<JobProgress.Stage> ahead = exchange.getVariable(ReadAhead.STAGES, List.class);
+        for (JobProgress.Stage stage : ahead != null ? ahead : pass.readStages) {
             if (!stage.isComplete()) {
                 stage.complete(stage.getItems().size() + " pages");
             }
         }
-        pass.readStages.clear();
+        if (ahead == null) {
+            pass.readStages.clear();
+        }
     }
 
     /** Split branch: the page it sends (its body) goes to the variable {@value #PAGE}. */
@@ -434,6 +491,7 @@ public final class TrackerPushStage {
             }
         }
         books.settle(pass.run.id(), settlements);
+        pageSizes.succeeded(mode.stage, page.units.size());
         pass.count(synced, errors, warnings, open);
         String summary = synced + " synced, " + errors + " rejected, " + warnings + " with warnings, " + open
                 + " not confirmed";
@@ -693,10 +751,6 @@ public final class TrackerPushStage {
 
     private static ArrayNode array(ObjectNode payload, TrackerType type) {
         return payload.path(type.collection()) instanceof ArrayNode a ? a : payload.putArray(type.collection());
-    }
-
-    private static boolean hasContent(ObjectNode payload) {
-        return payload.size() > 0;
     }
 
     private static Page page(Exchange exchange) {

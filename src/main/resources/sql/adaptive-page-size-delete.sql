@@ -1,0 +1,1 @@
+delete from adaptive_page_size where central_url = ? and stage = ?

@@ -1,0 +1,1 @@
+select page_size from adaptive_page_size where central_url = ? and stage = ?
