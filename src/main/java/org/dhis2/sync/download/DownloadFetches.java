@@ -161,6 +161,7 @@ public final class DownloadFetches {
         pass.fetchStage.startItem(f.uid()).fail(reason);
         if (f.asked()) {
             pass.notArrived++;
+            pass.offered++;
             pass.run.recordFailure("tracker download: tracked entity " + f.uid() + " not downloaded: " + reason);
         } else {
             pass.relationships.unreachable(f.uid());

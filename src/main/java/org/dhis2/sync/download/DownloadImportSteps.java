@@ -176,6 +176,7 @@ public final class DownloadImportSteps {
         }
         books.settle(pass.run.id(), settled);
         records.record(pass.run.id(), entries);
+        pass.offered += ok + warned + rejected + missing;
         pass.imported += ok;
         pass.warnings += warned;
         pass.rejected += rejected;
@@ -207,6 +208,7 @@ public final class DownloadImportSteps {
         }
         b.toRecord.forEach(m -> hold(pass, b, m));
         pass.notArrived += lost;
+        pass.offered += lost;
         pass.pagesFailed++;
         b.item.fail(b.label + " was not imported: " + reason);
         pass.run.recordFailure("tracker download: " + b.label + " not imported into the local DHIS2: " + reason);

@@ -108,6 +108,8 @@ final class DownloadPass {
     final Set<String> downloaded = new HashSet<>();
 
     long read;
+    /** Tracked entities and relationships given to the local import (or lost on the way): the metric's "sent". */
+    long offered;
     long imported;
     long warnings;
     long rejected;

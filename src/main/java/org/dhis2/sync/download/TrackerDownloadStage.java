@@ -302,7 +302,7 @@ public final class TrackerDownloadStage {
         } else {
             pass.process.fail(summary);
         }
-        pass.run.recordStage(StageOutcome.of(STAGE, pass.read, pass.imported + pass.warnings + pass.rejected,
+        pass.run.recordStage(StageOutcome.of(STAGE, pass.offered, pass.imported + pass.warnings + pass.rejected,
                 pass.rejected, pass.pagesFailed, pass.process.getStartedTime(), pass.run.failures().isEmpty()));
         LOG.info("Tracker data download: {}", summary);
     }

@@ -71,6 +71,12 @@ abstract class TrackerDownloadJobTestBase {
         JobRun download = sync.run(DownloadFixture.DOWNLOAD);
 
         assertThat(download.status()).as(download.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(download.stageOutcomes()).singleElement().satisfies(o -> {
+            assertThat(o.stage()).isEqualTo("trackerDownload");
+            assertThat(o.sent()).as("given to the local import").isGreaterThanOrEqualTo(2);
+            assertThat(o.settled()).as("all of it answered").isEqualTo(o.sent());
+            assertThat(o.succeeded()).isTrue();
+        });
         assertThat(DownloadFixture.attribute(sync.local(), changed, attribute)).isEqualTo("changed at central");
         assertThat(DownloadFixture.attribute(sync.local(), created, attribute)).isEqualTo("registered at central");
         assertThat(sync.bookkeeping("sync_item", "state", "TRACKED_ENTITY", created)).isEqualTo("SYNCED");
