@@ -19,7 +19,7 @@ class LoadSettingsTest {
     @Test
     void shippedDefaults() {
         SyncSettings s = settings(Map.of());
-        assertThat(s.load()).isEqualTo(new LoadSettings(50, 5, 3, 4, 0));
+        assertThat(s.load()).isEqualTo(new LoadSettings(50, 5, 3, 8, 0));
         assertThat(s.runWindows()).isEmpty();
     }
 
