@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.dhis2.sync.db.SqlFile;
+import org.dhis2.sync.tracker.TrackerBookkeeping;
 import org.dhis2.sync.tracker.TrackerBookkeeping.Conflict;
 import org.dhis2.sync.tracker.TrackerType;
 
@@ -90,15 +91,7 @@ final class DownloadBookkeeping {
                     item.setObject(9, runId);
                     item.addBatch();
                     for (Conflict k : e.conflicts()) {
-                        conflict.setObject(1, runId);
-                        conflict.setString(2, syncPair);
-                        conflict.setString(3, conflictKind(e.kind()));
-                        conflict.setString(4, e.uid());
-                        conflict.setString(5, k.object());
-                        conflict.setString(6, k.value());
-                        conflict.setString(7, k.errorCode());
-                        conflict.setString(8, k.severity());
-                        conflict.addBatch();
+                        TrackerBookkeeping.addConflict(conflict, runId, syncPair, conflictKind(e.kind()), e.uid(), k);
                     }
                 }
                 item.executeBatch();

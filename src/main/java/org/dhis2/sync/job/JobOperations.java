@@ -60,14 +60,8 @@ public final class JobOperations implements JobControl {
 
     @Override
     public String execute(String jobType, String trigger) {
-        knownSchedule(jobType);
-        if (context == null || !JobScheduler.hasJobRoute(context, jobType)) {
-            throw new IllegalArgumentException("job " + jobType + " has no route (direct:job." + jobType + ") installed");
-        }
-        JobRun run = coordinator.begin(jobType, trigger);
-        Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setHeader("trigger", trigger);
-        exchange.setProperty(JobCoordinator.RUN_PROPERTY, run);
+        Exchange exchange = begin(jobType, trigger, java.util.Map.of());
+        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
         template.asyncSend("direct:job." + jobType, exchange).whenComplete((done, error) -> {
             if (error != null || done.getException() != null) {
                 LOG.warn("{} run {} ({}) did not complete normally: {}", jobType, run.jobId(), trigger,
@@ -80,6 +74,17 @@ public final class JobOperations implements JobControl {
 
     @Override
     public JobRun runAndWait(String jobType, String trigger, java.util.Map<String, Object> properties) {
+        Exchange exchange = begin(jobType, trigger, properties);
+        JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
+        Exchange done = template.send("direct:job." + jobType, exchange);
+        if (done.getException() != null) {
+            coordinator.abandon(done);
+        }
+        return run;
+    }
+
+    /** Begins a run (refused while it or a job sharing a stage runs) on an exchange for the job's route. */
+    private Exchange begin(String jobType, String trigger, java.util.Map<String, Object> properties) {
         knownSchedule(jobType);
         if (context == null || !JobScheduler.hasJobRoute(context, jobType)) {
             throw new IllegalArgumentException("job " + jobType + " has no route (direct:job." + jobType + ") installed");
@@ -89,11 +94,7 @@ public final class JobOperations implements JobControl {
         exchange.getMessage().setHeader("trigger", trigger);
         exchange.setProperty(JobCoordinator.RUN_PROPERTY, run);
         properties.forEach(exchange::setProperty);
-        Exchange done = template.send("direct:job." + jobType, exchange);
-        if (done.getException() != null) {
-            coordinator.abandon(done);
-        }
-        return run;
+        return exchange;
     }
 
     private JobSchedule knownSchedule(String jobType) {

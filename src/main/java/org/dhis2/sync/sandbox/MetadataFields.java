@@ -41,28 +41,17 @@ final class MetadataFields {
     private static MetadataFields parseInner(String selector) {
         boolean star = false;
         MetadataFields f = new MetadataFields(false);
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i <= selector.length(); i++) {
-            char c = i < selector.length() ? selector.charAt(i) : ',';
-            if (c == '[') {
-                depth++;
-            } else if (c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                String token = selector.substring(start, i).trim();
-                start = i + 1;
-                if (token.equals("*") || token.equals(":all") || token.equals(":owner")) {
-                    star = true;
-                } else if (token.startsWith("!")) {
-                    f.excluded.add(token.substring(1));
-                } else if (token.contains("[") && token.endsWith("]")) {
-                    String name = token.substring(0, token.indexOf('['));
-                    f.included.add(name);
-                    f.nested.put(name, parseInner(token.substring(token.indexOf('[') + 1, token.length() - 1)));
-                } else if (!token.isEmpty()) {
-                    f.included.add(token);
-                }
+        for (String token : FieldTokens.split(selector)) {
+            if (token.equals("*") || token.equals(":all") || token.equals(":owner")) {
+                star = true;
+            } else if (token.startsWith("!")) {
+                f.excluded.add(token.substring(1));
+            } else if (token.contains("[") && token.endsWith("]")) {
+                String name = token.substring(0, token.indexOf('['));
+                f.included.add(name);
+                f.nested.put(name, parseInner(token.substring(token.indexOf('[') + 1, token.length() - 1)));
+            } else {
+                f.included.add(token);
             }
         }
         if (!star) {

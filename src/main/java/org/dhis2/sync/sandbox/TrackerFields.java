@@ -38,32 +38,18 @@ final class TrackerFields {
     private TrackerFields fill(String selector) {
         TrackerFields target = this;
         boolean star = false;
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i <= selector.length(); i++) {
-            char c = i < selector.length() ? selector.charAt(i) : ',';
-            if (c == '[') {
-                depth++;
-            } else if (c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                String token = selector.substring(start, i).trim();
-                start = i + 1;
-                if (token.isEmpty()) {
-                    continue;
-                }
-                if (token.equals("*") || token.equals(":all")) {
-                    star = true;
-                } else if (token.startsWith("!")) {
-                    excluded.add(token.substring(1));
-                } else if (token.contains("[")) {
-                    String name = token.substring(0, token.indexOf('['));
-                    String inner = token.substring(token.indexOf('[') + 1, token.lastIndexOf(']'));
-                    included.add(name);
-                    nested.put(name, new TrackerFields(false).fill(inner));
-                } else {
-                    included.add(token);
-                }
+        for (String token : FieldTokens.split(selector)) {
+            if (token.equals("*") || token.equals(":all")) {
+                star = true;
+            } else if (token.startsWith("!")) {
+                excluded.add(token.substring(1));
+            } else if (token.contains("[")) {
+                String name = token.substring(0, token.indexOf('['));
+                String inner = token.substring(token.indexOf('[') + 1, token.lastIndexOf(']'));
+                included.add(name);
+                nested.put(name, new TrackerFields(false).fill(inner));
+            } else {
+                included.add(token);
             }
         }
         if (star) {

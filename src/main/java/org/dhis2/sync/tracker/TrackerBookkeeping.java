@@ -86,15 +86,7 @@ public final class TrackerBookkeeping {
                     item.setString(8, s.error());
                     item.addBatch();
                     for (Conflict k : s.conflicts()) {
-                        conflict.setObject(1, runId);
-                        conflict.setString(2, syncPair);
-                        conflict.setString(3, s.kind().name());
-                        conflict.setString(4, s.uid());
-                        conflict.setString(5, k.object());
-                        conflict.setString(6, k.value());
-                        conflict.setString(7, k.errorCode());
-                        conflict.setString(8, k.severity());
-                        conflict.addBatch();
+                        addConflict(conflict, runId, syncPair, s.kind().name(), s.uid(), k);
                     }
                 }
                 item.executeBatch();
@@ -107,6 +99,20 @@ public final class TrackerBookkeeping {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record tracker states: " + e.getMessage(), e);
         }
+    }
+
+    /** Adds one conflict to a batch of sql/tracker-conflict-insert.sql. */
+    public static void addConflict(PreparedStatement insert, Long runId, String syncPair, String kind, String uid,
+                                   Conflict k) throws SQLException {
+        insert.setObject(1, runId);
+        insert.setString(2, syncPair);
+        insert.setString(3, kind);
+        insert.setString(4, uid);
+        insert.setString(5, k.object());
+        insert.setString(6, k.value());
+        insert.setString(7, k.errorCode());
+        insert.setString(8, k.severity());
+        insert.addBatch();
     }
 
     public Optional<Instant> watermark(String stage) {
