@@ -127,6 +127,12 @@ public final class DataValueSync extends PagedPushStage<DataValue, DataValuePage
 
     /** False for a value already judged (open conflict for this very change) or sent unchanged in the overlap. */
     static boolean send(StageTally t, DataValue v) {
+        synchronized (t) { // pages in flight judge values (openConflicts) while the export is read
+            return sendLocked(t, v);
+        }
+    }
+
+    private static boolean sendLocked(StageTally t, DataValue v) {
         if (t.openConflicts.isEmpty() && t.sentInOverlap.isEmpty()) {
             return true; // no key to build per value when there is nothing to compare with
         }

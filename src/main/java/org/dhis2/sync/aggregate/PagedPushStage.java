@@ -105,15 +105,23 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         P page = exchange.getMessage().getMandatoryBody(pageType);
         StageTally t = tally(exchange);
         exchange.setProperty(pageProperty, page);
-        exchange.setProperty(itemProperty, t.pagesStage.startItem(pageDescription(page)));
-        t.pages = Math.max(t.pages, page.number());
-        t.sent += page.items().size();
+        synchronized (t) { // pages may be in flight at once (sync.dataValues.parallelism): one tally per run
+            exchange.setProperty(itemProperty, t.pagesStage.startItem(pageDescription(page)));
+            t.pages = Math.max(t.pages, page.number());
+            t.sent += page.items().size();
+        }
         return body(page);
     }
 
     /** After central answered (200–499): judge the page and every item in it. */
     public void settle(Exchange exchange) {
         StageTally t = tally(exchange);
+        synchronized (t) { // the judging of parallel pages goes one at a time (their POSTs do not)
+            settle(exchange, t);
+        }
+    }
+
+    private void settle(Exchange exchange, StageTally t) {
         P page = exchange.getProperty(pageProperty, pageType);
         JobProgress.Item item = exchange.getProperty(itemProperty, JobProgress.Item.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -222,6 +230,12 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
      */
     public List<P> halves(Exchange exchange) {
         StageTally t = tally(exchange);
+        synchronized (t) {
+            return halves(exchange, t);
+        }
+    }
+
+    private List<P> halves(Exchange exchange, StageTally t) {
         P page = exchange.getProperty(pageProperty, pageType);
         String why = org.dhis2.sync.load.TooLarge.reason(exchange).orElse("too large");
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
@@ -261,6 +275,12 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         if (page == null) {
             return;
         }
+        synchronized (t) {
+            unsettledLocked(t, page, item, reason);
+        }
+    }
+
+    private void unsettledLocked(StageTally t, P page, JobProgress.Item item, String reason) {
         long oldest = page.oldestLastUpdated();
         if (page.hasUndated() && t.from != null) {
             oldest = Math.min(oldest, t.from.toEpochMilli()); // cannot be placed: hold the whole window back

@@ -35,6 +35,7 @@ public final class SyncSettings {
     private final int trackerPageSize;
     private final int trackerParallelism;
     private final int eventsParallelism;
+    private final int dataValuesParallelism;
     private final List<String> eventsPrograms;
     private final List<String> trackerPrograms;
     private final DownloadSettings download;
@@ -78,6 +79,7 @@ public final class SyncSettings {
         this.trackerPageSize = c.integer("sync.tracker.pageSize", 5, 100);
         this.trackerParallelism = c.integer("sync.tracker.parallelism", 1, 16);
         this.eventsParallelism = c.integer("sync.events.parallelism", 1, 16);
+        this.dataValuesParallelism = c.integer("sync.dataValues.parallelism", 1, 8);
         this.eventsPrograms = c.uids("sync.events.programs");
         this.trackerPrograms = c.uids("sync.tracker.programs");
         // the Android SDK's defaults: 50 tracked entities per call, 500 per program
@@ -176,6 +178,11 @@ public final class SyncSettings {
 
     public int trackerParallelism() {
         return trackerParallelism;
+    }
+
+    /** Data value pages in flight at once (sync.dataValues.parallelism). */
+    public int dataValuesParallelism() {
+        return dataValuesParallelism;
     }
 
     public int eventsParallelism() {

@@ -54,6 +54,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     /** Derived key of routes/error-handling.camel.yaml: Camel counts redeliveries, DHIS2 counts attempts. */
     static final String MAXIMUM_REDELIVERIES = "sync.retry.maximumRedeliveries";
+    /** Derived from sync.dataValues.parallelism: whether the data value split sends pages in parallel. */
+    static final String DATA_VALUES_PARALLEL = "sync.dataValues.parallel";
 
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
@@ -214,6 +216,9 @@ public final class Engine implements AutoCloseable {
         // thread pools of the parallel page senders (split executorService in events/tracker routes)
         senders(derived, "eventSenders", settings.eventsParallelism());
         senders(derived, "trackerSenders", settings.trackerParallelism());
+        senders(derived, "dataValueSenders", settings.dataValuesParallelism(), 1);
+        // 1 = one page after the other in the split's own thread, exactly DHIS2 core's order
+        derived.put(DATA_VALUES_PARALLEL, String.valueOf(settings.dataValuesParallelism() > 1));
         // Camel counts redeliveries, DHIS2 counts attempts (metadata.sync.retry=3 means 1 try + 2 retries)
         derived.put(MAXIMUM_REDELIVERIES, String.valueOf(settings.retryAttempts() - 1));
         Properties props = new Properties();
@@ -235,18 +240,27 @@ public final class Engine implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(properties);
         props.putIfAbsent(MAXIMUM_REDELIVERIES, "0");
+        props.putIfAbsent(DATA_VALUES_PARALLEL, "false");
         return props;
     }
 
     /** A thread pool profile of exactly {@code threads} threads (a batch never holds more pages than that). */
     private static void senders(Map<String, String> props, String id, int threads) {
+        senders(props, id, threads, 100);
+    }
+
+    /**
+     * @param queue pages waiting for a sender; when full the reading thread sends the page itself (Camel's
+     *              CallerRuns), so at most threads + queue + 1 pages are held in memory
+     */
+    private static void senders(Map<String, String> props, String id, int threads, int queue) {
         String prefix = "camel.threadpool.config[" + id + "].";
         props.put(prefix + "id", id);
         props.put(prefix + "poolSize", String.valueOf(threads));
         props.put(prefix + "maxPoolSize", String.valueOf(threads));
         // a queue, not Camel's direct hand-off (maxQueueSize -1): with one sender, a page handed over while the
         // sender was not yet back waiting was lost, and the job hung (seen after ~270 pages with parallelism 1)
-        props.put(prefix + "maxQueueSize", "100");
+        props.put(prefix + "maxQueueSize", String.valueOf(queue));
     }
 
     /**

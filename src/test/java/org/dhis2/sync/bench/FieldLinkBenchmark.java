@@ -62,9 +62,12 @@ public final class FieldLinkBenchmark {
                 long upBps = BenchOptions.integer(o, "up-bytes-per-second", 96_000);
                 long downBps = BenchOptions.integer(o, "down-bytes-per-second", 200_000);
                 // --page-size: the engine's sync.dataValues.pageSize over the link (default 10000, DHIS2's)
-                Map<String, String> pages = Map.of("sync.dataValues.pageSize", o.getOrDefault("page-size", "10000"));
+                // --parallelism: its sync.dataValues.parallelism (default 1, DHIS2's one page after the other)
+                Map<String, String> pages = Map.of("sync.dataValues.pageSize", o.getOrDefault("page-size", "10000"),
+                        "sync.dataValues.parallelism", o.getOrDefault("parallelism", "1"));
                 Side slowEngine = engine(sandbox, 2, pages, live, "engine over 3g, page size "
-                        + pages.get("sync.dataValues.pageSize"));
+                        + pages.get("sync.dataValues.pageSize") + ", pages in flight "
+                        + pages.get("sync.dataValues.parallelism"));
                 double linkSeconds = (double) slowEngine.up / upBps + (double) slowEngine.down / downBps;
                 double overLink = slowEngine.millis / 1000.0 / linkSeconds;
                 if ("false".equals(o.get("b7-core"))) { // the engine's side alone (e.g. another page size)
