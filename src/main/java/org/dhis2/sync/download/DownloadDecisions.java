@@ -58,6 +58,13 @@ final class DownloadDecisions {
                 skip(pass, b, skips, TrackerType.TRACKED_ENTITY, uid, program, central, why);
                 continue;
             }
+            if (!b.force && SameOnLocal.wouldChangeNothing(te, local.trackedEntity(uid).orElse(null), pass.skipSync)) {
+                b.unchanged++; // e.g. what this site pushed: central's updatedAt moved, its content is ours
+                skips.add(new Entry(TrackerType.TRACKED_ENTITY, uid, program, central,
+                        local.updatedAt(TrackerType.TRACKED_ENTITY, uid).orElse(null), State.DOWNLOADED,
+                        "already the same on the local instance", List.of()));
+                continue;
+            }
             b.untouchedLocally.add(uid);
             te.remove("relationships");
             te.remove("programOwners");
@@ -112,6 +119,13 @@ final class DownloadDecisions {
             String why = pending.reason(states.get(uid), local.updatedAt(TrackerType.RELATIONSHIP, uid));
             if (why != null) {
                 skip(pass, b, skips, TrackerType.RELATIONSHIP, uid, null, c.centralUpdatedAt(), why);
+                continue;
+            }
+            if (!b.force && local.has(TrackerType.RELATIONSHIP, uid)) {
+                b.unchanged++; // DHIS2 relationships are never updated: one the local instance has is this one
+                skips.add(new Entry(TrackerType.RELATIONSHIP, uid, null, c.centralUpdatedAt(),
+                        local.updatedAt(TrackerType.RELATIONSHIP, uid).orElse(null), State.DOWNLOADED,
+                        "already on the local instance", List.of()));
                 continue;
             }
             out.add(ref);

@@ -55,7 +55,7 @@ public final class DownloadImportSteps {
         exchange.setVariable(BATCH, b);
         DownloadExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, DownloadQuery.localByUid(pass.localMinor,
-                b.localTrackedEntities));
+                b.localTrackedEntities, DownloadQuery.LOCAL_CONTENT_FIELDS));
     }
 
     /** After the local read: decides what is imported, what is left alone (and why), builds the payload. */
@@ -72,7 +72,7 @@ public final class DownloadImportSteps {
         records.record(pass.run.id(), skips);
         DownloadExchange.clearForCall(exchange);
         if (b.payload == null) {
-            b.item.complete(b.unchanged + " unchanged since downloaded, " + b.skipped + " skipped, nothing to import");
+            b.item.complete(b.unchanged + " already on the local instance, " + b.skipped + " skipped, nothing to import");
         }
     }
 

@@ -28,6 +28,12 @@ final class DownloadQuery {
     static final String LOCAL_FIELDS = "trackedEntity,updatedAt,enrollments[enrollment,updatedAt,events[event,"
             + "updatedAt]],relationships[relationship,updatedAt,createdAt]";
 
+    /** What the local instance has of a batch before the import: change times and the content an import could change. */
+    static final String LOCAL_CONTENT_FIELDS = "trackedEntity,orgUnit,trackedEntityType,updatedAt,deleted,"
+            + "attributes[attribute,value],enrollments[enrollment,program,orgUnit,status,enrolledAt,occurredAt,updatedAt,"
+            + "deleted,events[event,programStage,orgUnit,status,occurredAt,updatedAt,deleted,dataValues[dataElement,"
+            + "value]]],relationships[relationship,updatedAt,createdAt]";
+
     private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -59,10 +65,15 @@ final class DownloadQuery {
 
     /** Tracked entities of the local instance by UID, with the change times of what is nested. */
     static String localByUid(int localMinor, Collection<String> uids) {
+        return localByUid(localMinor, uids, LOCAL_FIELDS);
+    }
+
+    /** As above, with the given fields (e.g. {@link #LOCAL_CONTENT_FIELDS}). */
+    static String localByUid(int localMinor, Collection<String> uids, String fields) {
         String list = localMinor >= 41 ? "trackedEntities=" + String.join(",", uids)
                 : "ouMode=ACCESSIBLE&trackedEntity=" + String.join(";", uids);
         // deleted ones too: a local deletion not yet pushed is pending work like an edit
-        return list + "&includeDeleted=true&page=1&pageSize=" + Math.max(1, uids.size()) + "&fields=" + enc(LOCAL_FIELDS);
+        return list + "&includeDeleted=true&page=1&pageSize=" + Math.max(1, uids.size()) + "&fields=" + enc(fields);
     }
 
     /** The temporary ownership override ("break the glass") of a protected program. */

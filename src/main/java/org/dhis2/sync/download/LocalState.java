@@ -15,6 +15,7 @@ import org.dhis2.sync.tracker.TrackerType;
 final class LocalState {
 
     private final Map<String, Instant> updated = new HashMap<>();
+    private final Map<String, JsonNode> trackedEntities = new HashMap<>();
 
     private LocalState() {
     }
@@ -28,6 +29,7 @@ final class LocalState {
         LocalState s = new LocalState();
         for (JsonNode te : list) {
             s.put(TrackerType.TRACKED_ENTITY, te);
+            s.trackedEntities.put(te.path("trackedEntity").asText(), te);
             for (JsonNode en : te.path("enrollments")) {
                 s.put(TrackerType.ENROLLMENT, en);
                 for (JsonNode ev : en.path("events")) {
@@ -55,6 +57,11 @@ final class LocalState {
 
     boolean has(TrackerType type, String uid) {
         return updated.containsKey(type.name() + ":" + uid);
+    }
+
+    /** The tracked entity as the local instance answered it (with the fields the read asked for). */
+    Optional<JsonNode> trackedEntity(String uid) {
+        return Optional.ofNullable(trackedEntities.get(uid));
     }
 
     Optional<Instant> updatedAt(TrackerType type, String uid) {

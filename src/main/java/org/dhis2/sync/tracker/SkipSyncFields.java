@@ -62,6 +62,16 @@ public final class SkipSyncFields {
         }
     }
 
+    /** Whether a value of this attribute stays on the local instance. */
+    public boolean skipsAttribute(String attribute) {
+        return attributes.contains(attribute);
+    }
+
+    /** Whether a value of this data element in this program stage stays on the local instance. */
+    public boolean skipsDataValue(String programStage, String dataElement) {
+        return dataElementsByStage.getOrDefault(programStage, Set.of()).contains(dataElement);
+    }
+
     public Set<String> attributes() {
         return Set.copyOf(attributes);
     }

@@ -67,8 +67,12 @@ abstract class TrackerDownloadJobTestBase {
         String changed = tes.get(0);
         sync.setAttribute(sync.central(), changed, attribute, "changed at central");
         String created = sync.newTrackedEntityLike(sync.central(), changed, attribute, "registered at central");
+        long localMark = DownloadFixture.lastRequest(sync.local());
 
         JobRun download = sync.run(DownloadFixture.DOWNLOAD);
+        // what the site pushed itself comes back with a newer updatedAt: read, found the same, not imported again
+        assertThat(DownloadFixture.importedTrackedEntities(sync.local(), localMark))
+                .containsExactlyInAnyOrder(changed, created);
 
         assertThat(download.status()).as(download.summary()).isEqualTo(JobRun.Status.SUCCESS);
         assertThat(download.stageOutcomes()).singleElement().satisfies(o -> {

@@ -54,6 +54,9 @@ class TrackerDownloadPagingTest {
     @Test
     @Order(1)
     void theLimitHoldsTheRestForTheNextRun() throws Exception {
+        for (String te : tes) { // changed at central, so that each one has something to bring
+            sync.setAttribute(sync.central(), te, attribute, "limit " + te);
+        }
         long mark = DownloadFixture.lastRequest(sync.local());
         JobRun first = sync.run(DownloadFixture.DOWNLOAD);
         assertThat(first.status()).as(first.summary()).isEqualTo(JobRun.Status.SUCCESS);
@@ -65,8 +68,10 @@ class TrackerDownloadPagingTest {
         assertThat(second.status()).as(second.summary()).isEqualTo(JobRun.Status.SUCCESS);
         List<String> secondImported = DownloadFixture.importedTrackedEntities(sync.local(), mark);
         assertThat(secondImported).doesNotContainAnyElementsOf(firstImported);
-        assertThat(firstImported.size() + secondImported.size()).isEqualTo(DownloadFixture.trackedEntities(
-                sync.central()).size());
+        assertThat(firstImported.size() + secondImported.size()).isEqualTo(tes.size());
+        for (String te : tes) {
+            assertThat(DownloadFixture.attribute(sync.local(), te, attribute)).isEqualTo("limit " + te);
+        }
     }
 
     @Test
