@@ -71,26 +71,14 @@ final class DownloadDecisions {
             b.toRecord.add(new Member(TrackerType.TRACKED_ENTITY, uid, central, uid));
             for (var ei = te.path("enrollments").elements(); ei.hasNext(); ) {
                 ObjectNode en = (ObjectNode) ei.next();
-                en.remove("relationships");
-                String enUid = en.path("enrollment").asText();
-                String whyEn = reasonFor(states, local, TrackerType.ENROLLMENT, enUid);
-                if (whyEn != null) {
-                    skip(pass, b, skips, TrackerType.ENROLLMENT, enUid, program, time(en), whyEn);
+                if (!keep(pass, b, skips, states, local, TrackerType.ENROLLMENT, en, program, uid)) {
                     ei.remove();
                     continue;
                 }
-                b.toRecord.add(new Member(TrackerType.ENROLLMENT, enUid, time(en), uid));
                 for (var vi = en.path("events").elements(); vi.hasNext(); ) {
-                    ObjectNode ev = (ObjectNode) vi.next();
-                    ev.remove("relationships");
-                    String evUid = ev.path("event").asText();
-                    String whyEv = reasonFor(states, local, TrackerType.EVENT, evUid);
-                    if (whyEv != null) {
-                        skip(pass, b, skips, TrackerType.EVENT, evUid, program, time(ev), whyEv);
+                    if (!keep(pass, b, skips, states, local, TrackerType.EVENT, (ObjectNode) vi.next(), program, uid)) {
                         vi.remove();
-                        continue;
                     }
-                    b.toRecord.add(new Member(TrackerType.EVENT, evUid, time(ev), uid));
                 }
             }
             pass.skipSync.stripBlank(te);
@@ -138,6 +126,24 @@ final class DownloadDecisions {
             }
         }
         b.payload = out.isEmpty() ? null : payload;
+    }
+
+    /**
+     * A nested enrollment or event: kept (its relationships go at the end, by reference) and recorded after the
+     * import, or, when it holds pending local work, left out of the payload and listed.
+     */
+    private boolean keep(DownloadPass pass, DownloadBatch b, List<Entry> skips,
+                         Map<TrackerType, Map<String, ItemState>> states, LocalState local, TrackerType type,
+                         ObjectNode o, String program, String owner) {
+        o.remove("relationships");
+        String uid = o.path(type.idField()).asText();
+        String why = reasonFor(states, local, type, uid);
+        if (why != null) {
+            skip(pass, b, skips, type, uid, program, time(o), why);
+            return false;
+        }
+        b.toRecord.add(new Member(type, uid, time(o), owner));
+        return true;
     }
 
     private void skip(DownloadPass pass, DownloadBatch b, List<Entry> skips, TrackerType type, String uid,

@@ -14,10 +14,9 @@ final class DownloadExchange {
     private DownloadExchange() {
     }
 
+    /** The minor version of a {@code /api/system/info} answer (2.41.8.2 gives 41), as the push stages read it. */
     static int minor(JsonNode info) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*2\\.(\\d+)")
-                .matcher(info.path("version").asText(""));
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        return org.dhis2.sync.tracker.TrackerReadQuery.minorVersion(info.path("version").asText(null));
     }
 
     static Instant serverDate(Exchange exchange, String which) throws Exception {
@@ -38,13 +37,10 @@ final class DownloadExchange {
     }
 
     static String caught(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
-        return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return TrackerPushStage.caught(exchange);
     }
 
     static void clearForCall(Exchange exchange) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setBody(null);
+        TrackerPushStage.clearForCall(exchange);
     }
 }

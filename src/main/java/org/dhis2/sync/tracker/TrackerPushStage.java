@@ -761,7 +761,7 @@ public final class TrackerPushStage {
         return page;
     }
 
-    static String caught(Exchange exchange) {
+    public static String caught(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
         return e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -776,7 +776,7 @@ public final class TrackerPushStage {
     }
 
     /** Nothing of the previous answer (headers, body) may leak into the next request. */
-    static void clearForCall(Exchange exchange) {
+    public static void clearForCall(Exchange exchange) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(null);
     }

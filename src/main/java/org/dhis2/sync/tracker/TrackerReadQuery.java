@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * of the tracked entity / event (ownership for protected programs aside), deleted objects included with
  * includeDeleted.
  */
-final class TrackerReadQuery {
+public final class TrackerReadQuery {
 
     private static final DateTimeFormatter QUERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
@@ -46,7 +46,7 @@ final class TrackerReadQuery {
     }
 
     /** The minor version of a DHIS2 version string ({@code 2.41.8.2} gives 41), or -1 when it is not one. */
-    static int minorVersion(String version) {
+    public static int minorVersion(String version) {
         Matcher m = MINOR.matcher(version == null ? "" : version);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
