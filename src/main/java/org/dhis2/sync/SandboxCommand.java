@@ -242,7 +242,7 @@ final class SandboxCommand {
             any = true;
             out.println("Running " + job + " once...");
             JobRun before = runs.lastFinished(job).orElse(null);
-            Exchange result = engine.context().createProducerTemplate().send("direct:job." + job,
+            Exchange result = engine.context().createProducerTemplate().send("direct:default.job." + job,
                     e -> e.getMessage().setHeader("trigger", "SANDBOX_START"));
             JobRun run = runs.lastFinished(job).filter(r -> r != before).orElse(null);
             if (run == null) {
@@ -261,6 +261,6 @@ final class SandboxCommand {
     }
 
     private static boolean hasJob(Engine engine, String jobType) {
-        return JobScheduler.hasJobRoute(engine.context(), jobType);
+        return JobScheduler.hasJobRoute(engine.context(), "default", jobType);
     }
 }

@@ -87,9 +87,9 @@ class ValidateCommandTest {
 
     @Test
     void directTargetTypoIsReportedWithFileAndLine() throws Exception {
-        Path routes = shippedRoutesWith("availability.camel.yaml", "- to: direct:pingDhis2",
-                "- to: direct:pingDhis3");
-        int line = lineOf(routes.resolve("availability.camel.yaml"), "direct:pingDhis3");
+        Path routes = shippedRoutesWith("availability.camel.yaml", "- to: direct:{{pair}}.pingDhis2",
+                "- to: direct:{{pair}}.pingDhis3");
+        int line = lineOf(routes.resolve("availability.camel.yaml"), "pingDhis3");
 
         assertThat(validate(Map.of(), routes)).as(errText()).isEqualTo(1);
 

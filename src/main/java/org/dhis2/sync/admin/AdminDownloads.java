@@ -48,7 +48,7 @@ public final class AdminDownloads {
         if (program != null && !program.matches(UID)) {
             throw AdminApiException.badParameter("program", "'" + program + "' is not a DHIS2 UID");
         }
-        JobControl control = exchange.getContext().getRegistry().lookupByNameAndType("jobControl", JobControl.class);
+        JobControl control = AdminJobs.control(exchange);
         if (control == null) {
             throw AdminApiException.unavailable("Job control is not available in this engine");
         }

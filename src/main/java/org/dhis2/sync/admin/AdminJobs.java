@@ -18,13 +18,13 @@ public final class AdminJobs {
     public static final String TRIGGER = "MANUAL";
 
     public List<JobOverview> list(Exchange exchange) {
-        return control(exchange.getContext()).overview();
+        return control(exchange).overview();
     }
 
     /** Starts a run now; 404 for an unknown job type, 409 (JobAlreadyRunningException) while one runs. */
     public Map<String, Object> execute(Exchange exchange, String jobType) {
         String type = AdminQueries.jobType(jobType);
-        JobControl control = control(exchange.getContext());
+        JobControl control = control(exchange);
         if (control.overview().stream().noneMatch(j -> j.jobType().equals(type))) {
             throw AdminApiException.notFound("No job of type " + type);
         }
@@ -47,12 +47,15 @@ public final class AdminJobs {
      */
     public List<JobProgress.Process> running(Exchange exchange, String jobType) {
         String type = AdminQueries.jobType(jobType);
-        return control(exchange.getContext()).runningProgress(type)
+        return control(exchange).runningProgress(type)
                 .orElseThrow(() -> AdminApiException.notFound("Job " + type + " is not running"));
     }
 
-    private static JobControl control(CamelContext context) {
-        JobControl control = context.getRegistry().lookupByNameAndType("jobControl", JobControl.class);
+    /** The job control of the admin call's pair (exchange variable pair, set by the adminApi configuration). */
+    static JobControl control(Exchange exchange) {
+        String pair = exchange.getVariable("pair", "default", String.class);
+        JobControl control = exchange.getContext().getRegistry().lookupByNameAndType(pair + ".jobControl",
+                JobControl.class);
         if (control == null) {
             throw AdminApiException.unavailable("Job control is not available in this engine");
         }

@@ -30,26 +30,27 @@ public final class AdminQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
-    private final String syncPair;
-    private final JobHistory history;
+    private final java.util.function.Function<String, JobHistory> histories;
 
-    /** @param history the job runs as recorded, the same view of "last run" that {@code /api/jobs} uses */
-    public AdminQueries(DataSource dataSource, String syncPair, JobHistory history) {
+    /**
+     * @param histories each pair's job runs as recorded, the same view of "last run" that {@code /api/jobs} uses;
+     *                  every query names its sync pair first (the exchange variable pair of the admin call)
+     */
+    public AdminQueries(DataSource dataSource, java.util.function.Function<String, JobHistory> histories) {
         this.dataSource = dataSource;
-        this.syncPair = syncPair;
-        this.history = history;
+        this.histories = histories;
     }
 
     /** {@code GET /api/jobs/{jobType}/runs}: id, start, end, status, trigger and summary of each run, newest first. */
-    public Map<String, Object> jobRuns(String jobType, String page, String pageSize) {
-        return paged("admin-job-runs", "runs", Paging.of(page, pageSize), jobType(jobType));
+    public Map<String, Object> jobRuns(String pair, String jobType, String page, String pageSize) {
+        return paged(pair, "admin-job-runs", "runs", Paging.of(page, pageSize), jobType(jobType));
     }
 
     /** {@code GET /api/scheduling/completed/{jobType}}: DHIS2's array of processes of the last ended run
      * (a run a crashed engine left RUNNING counts as ended, as in {@code /api/jobs}). */
-    public JsonNode completed(String jobType) {
+    public JsonNode completed(String pair, String jobType) {
         String type = jobType(jobType);
-        String progress = history.lastEndedProgress(type).orElseThrow(
+        String progress = histories.apply(pair).lastEndedProgress(type).orElseThrow(
                 () -> AdminApiException.notFound("Job " + type + " has not completed a run yet"));
         try {
             return JSON.readTree(progress);
@@ -59,16 +60,16 @@ public final class AdminQueries {
     }
 
     /** {@code GET /api/sync/conflicts}: what central rejected, newest first. */
-    public Map<String, Object> conflicts(String kind, String page, String pageSize) {
+    public Map<String, Object> conflicts(String pair, String kind, String page, String pageSize) {
         Paging paging = Paging.of(page, pageSize);
-        return paged("admin-conflicts", "conflicts", paging, ItemKinds.oneOf("kind", kind, ItemKinds.CONFLICTS));
+        return paged(pair, "admin-conflicts", "conflicts", paging, ItemKinds.oneOf("kind", kind, ItemKinds.CONFLICTS));
     }
 
     /** {@code GET /api/sync/items}: per-object bookkeeping rows (tracker objects, rejected aggregate keys). */
-    public Map<String, Object> items(String state, String kind, String page, String pageSize) {
+    public Map<String, Object> items(String pair, String state, String kind, String page, String pageSize) {
         Paging paging = Paging.of(page, pageSize);
         String s = ItemKinds.oneOf("state", state, Arrays.stream(SyncState.values()).map(Enum::name).toList());
-        return paged("admin-items", "items", paging, s, ItemKinds.oneOf("kind", kind, ItemKinds.ITEMS));
+        return paged(pair, "admin-items", "items", paging, s, ItemKinds.oneOf("kind", kind, ItemKinds.ITEMS));
     }
 
     static String jobType(String jobType) {
@@ -79,11 +80,12 @@ public final class AdminQueries {
     }
 
     /** Runs {@code sql/<name>-count.sql} and {@code sql/<name>-page.sql} with the sync pair and the filters. */
-    private Map<String, Object> paged(String name, String collection, Paging paging, Object... filters) {
+    private Map<String, Object> paged(String pair, String name, String collection, Paging paging,
+                                      Object... filters) {
         try (Connection c = dataSource.getConnection()) {
             long total;
             try (PreparedStatement s = c.prepareStatement(SqlFile.get(name + "-count"))) {
-                bind(s, filters);
+                bind(s, pair, filters);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -91,7 +93,7 @@ public final class AdminQueries {
             }
             List<Map<String, Object>> rows = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(SqlFile.get(name + "-page"))) {
-                int i = bind(s, filters);
+                int i = bind(s, pair, filters);
                 s.setInt(i++, paging.pageSize());
                 s.setLong(i, paging.offset());
                 try (ResultSet rs = s.executeQuery()) {
@@ -116,9 +118,9 @@ public final class AdminQueries {
     }
 
     /** Binds the sync pair and the filters; returns the next parameter index. */
-    private int bind(PreparedStatement s, Object... filters) throws SQLException {
+    private int bind(PreparedStatement s, String pair, Object... filters) throws SQLException {
         int i = 1;
-        s.setString(i++, syncPair);
+        s.setString(i++, pair);
         for (Object f : filters) {
             s.setObject(i++, f);
         }

@@ -16,14 +16,13 @@ import org.dhis2.sync.tracker.TrackerType;
 public final class ItemResend {
 
     private final DataSource dataSource;
-    private final String syncPair;
 
-    public ItemResend(DataSource dataSource, String syncPair) {
+    public ItemResend(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.syncPair = syncPair;
     }
 
-    public Map<String, Object> request(String kind, String uid) {
+    /** @param syncPair the pair of the admin call (exchange variable pair) */
+    public Map<String, Object> request(String syncPair, String kind, String uid) {
         String k = ItemKinds.oneOf("kind", kind, ItemKinds.ITEMS);
         if (k == null) {
             throw AdminApiException.badParameter("kind", "is required");

@@ -17,6 +17,10 @@ import java.util.Properties;
  * in upper case with every character other than a letter or digit replaced by '_':
  * {@code sync.dataValues.pageSize} ← {@code SYNC_DATAVALUES_PAGESIZE},
  * {@code metadata.sync.retry.time.frequency.millisec} ← {@code METADATA_SYNC_RETRY_TIME_FREQUENCY_MILLISEC}.
+ * The same name with {@code _FILE} appended names a file holding the value (the container convention for secrets,
+ * e.g. {@code CENTRAL_PASSWORD_FILE=/run/secrets/central}). Sync pairs may also come one file per pair from the
+ * folder {@code sync.pairs.dir}: {@code <name>.properties} holds the keys of pair {@code <name>} without their
+ * {@code pair.<name>.} prefix.
  */
 public final class ConfigLoader {
 
@@ -51,13 +55,34 @@ public final class ConfigLoader {
                 throw new ConfigException(List.of("--config: cannot read " + configFile + ": " + e.getMessage()));
             }
         }
+        String pairsDir = overrides.getOrDefault("sync.pairs.dir", environment.getOrDefault(
+                environmentName("sync.pairs.dir"), merged.getProperty("sync.pairs.dir", ""))).trim();
+        if (!pairsDir.isEmpty()) {
+            PairFiles.load(configFile == null ? Path.of(pairsDir)
+                    : configFile.toAbsolutePath().getParent().resolve(pairsDir), merged);
+        }
         for (String key : merged.stringPropertyNames()) {
             String fromEnv = environment.get(environmentName(key));
             if (fromEnv != null) {
                 merged.setProperty(key, fromEnv.trim());
             }
+            String file = environment.get(environmentName(key) + "_FILE");
+            if (file != null) {
+                merged.setProperty(key, secretFile(environmentName(key) + "_FILE", file.trim()));
+            }
         }
         overrides.forEach(merged::setProperty);
         return merged;
+    }
+
+    /** The value in the file an {@code ..._FILE} variable names, without its final line break. */
+    private static String secretFile(String variable, String file) {
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).replaceFirst("\\r?\\n$", "");
+        } catch (IOException | RuntimeException e) {
+            // the message names the variable and the file, never a value
+            throw new ConfigException(List.of(variable + ": cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + ")"));
+        }
     }
 }

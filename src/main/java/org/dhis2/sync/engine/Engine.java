@@ -15,33 +15,39 @@ import org.dhis2.sync.admin.AdminAuthentication;
 import org.dhis2.sync.admin.AdminJobs;
 import org.dhis2.sync.admin.AdminQueries;
 import org.dhis2.sync.admin.ItemResend;
-import org.dhis2.sync.aggregate.AggregateBookkeeping;
-import org.dhis2.sync.aggregate.CompleteRegistrationSync;
-import org.dhis2.sync.aggregate.DataValueSync;
-import org.dhis2.sync.aggregate.OverlapMemory;
+
+
+
+
+import org.dhis2.sync.config.PairConfigs;
 import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.pairs.FleetView;
+import org.dhis2.sync.pairs.PairBeans;
+import org.dhis2.sync.pairs.PairRoutes;
+import org.dhis2.sync.pairs.SyncPairs;
+import org.dhis2.sync.reserved.ReservedValueBeans;
 import org.dhis2.sync.db.BookkeepingDatabase;
-import org.dhis2.sync.download.TrackerDownloadStage;
+
 import org.dhis2.sync.db.BookkeepingHealthCheck;
 import org.dhis2.sync.http.Dhis2Authentication;
-import org.dhis2.sync.http.RequestCompression;
+
 import org.dhis2.sync.http.RetryAfter;
-import org.dhis2.sync.load.AdaptivePageSizes;
+
 import org.dhis2.sync.load.CentralLoad;
-import org.dhis2.sync.job.JobCoordinator;
-import org.dhis2.sync.job.JobHistory;
-import org.dhis2.sync.job.JobMBeans;
-import org.dhis2.sync.job.JobOperations;
+
+
+
+
 import org.dhis2.sync.job.JobScheduleRoutes;
-import org.dhis2.sync.job.JobScheduler;
-import org.dhis2.sync.metadata.DataPushStages;
-import org.dhis2.sync.metadata.MetadataVersionBookkeeping;
-import org.dhis2.sync.metadata.MetadataVersionSync;
+
+
+
+
 import org.dhis2.sync.observe.Dhis2HealthCheck;
 import org.dhis2.sync.observe.SecurityWarnings;
-import org.dhis2.sync.observe.SyncMetrics;
-import org.dhis2.sync.stage.AvailabilityCheck;
-import org.dhis2.sync.tracker.TrackerPushStage;
+
+
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,17 +66,14 @@ public final class Engine implements AutoCloseable {
     private final SyncSettings settings;
     private final BookkeepingDatabase database;
     private final Main main;
-    private final JobScheduler jobScheduler;
-    private final JobMBeans jobMBeans;
+    private final Map<String, PairBeans> pairs;
     private volatile boolean closed;
 
-    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main, JobScheduler jobScheduler,
-                   JobMBeans jobMBeans) {
+    private Engine(SyncSettings settings, BookkeepingDatabase database, Main main, Map<String, PairBeans> pairs) {
         this.settings = settings;
         this.database = database;
         this.main = main;
-        this.jobScheduler = jobScheduler;
-        this.jobMBeans = jobMBeans;
+        this.pairs = pairs;
     }
 
     /** Starts the engine; on failure everything started so far is stopped again. */
@@ -80,85 +83,45 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the engine with extra registry beans (tests, the sandbox command). */
     public static Engine start(SyncSettings settings, Map<String, Object> extraBeans) {
+        // every pair's settings first: a bad pair key stops the start before anything runs
+        Map<String, SyncSettings> pairSettings = PairConfigs.forRun(settings);
         BookkeepingDatabase database = BookkeepingDatabase.open(settings);
         Main main = new Main();
         // SIGTERM is the engine's own shutdown hook (Engine.close): jobs are told to stop taking pages first; Camel's
         // hangup interceptor would instead wait for the whole running job before anything else stops
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
-        JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
-        // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
-        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs,
-                new org.dhis2.sync.job.RunWindows(settings.runWindows()));
-        JobHistory jobHistory = new JobHistory(database.dataSource(), "default");
-        JobOperations jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
-        JobMBeans jobMBeans = new JobMBeans(jobControl);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Map<String, PairBeans> pairs = new LinkedHashMap<>();
+        pairSettings.forEach((name, s) -> pairs.put(name, new PairBeans(name, s, database.dataSource(), meters)));
         try {
             main.setInitialProperties(camelProperties(settings));
             main.bind("dataSource", database.dataSource());
             main.bind("bookkeepingHealthCheck", new BookkeepingHealthCheck(database.dataSource()));
-            // operations: DHIS2 readiness checks, our metrics in the registry Camel serves at /observe/metrics
-            Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
-            main.bind("dhis2LocalHealthCheck",
-                    new Dhis2HealthCheck(settings.local(), healthCache, main::getCamelContext));
-            main.bind("dhis2CentralHealthCheck",
-                    new Dhis2HealthCheck(settings.central(), healthCache, main::getCamelContext));
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             main.bind("metricsRegistry", meters);
-            jobs.onFinish(new SyncMetrics(meters, "default")::jobFinished);
-            main.bind("syncSettings", settings);
-            main.bind("localDhis2", settings.local());
-            main.bind("centralDhis2", settings.central());
-            main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central())
-                    .alsoConfigure(new CentralLoad(settings.central().url(), settings.load().maxConcurrentRequests(),
-                            settings.load().maxBytesPerSecond())));
+            // operations: one readiness check per DHIS2 instance, however many pairs share it
+            Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
+            SyncPairs syncPairs = new SyncPairs(pairs, healthCache, main::getCamelContext);
+            main.bind("syncPairs", syncPairs);
+            bindHealthChecks(main, syncPairs, pairs.get(PairConfigs.DEFAULT));
+            main.bind("dhis2Authentication", authentication(pairs.values()));
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
-            main.bind("jobs", jobs);
-            main.bind("jobScheduler", jobScheduler);
-            main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
-            main.bind("jobControl", jobControl);
-            main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
-            main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(
-                    database.dataSource(), "default"), settings.stopMetadataSyncIfVersionsDiffer()));
-            main.bind("dataPushStages", new DataPushStages());
-            AdaptivePageSizes pageSizes = new AdaptivePageSizes(database.dataSource(), settings.central().url(),
-                    settings.load().growAfter());
-            TrackerPushStage eventSync = TrackerPushStage.events(database.dataSource(), settings, pageSizes);
-            TrackerPushStage trackerSync = TrackerPushStage.trackedEntities(database.dataSource(), settings,
-                    pageSizes);
-            main.bind("eventSync", eventSync);
-            main.bind("trackerSync", trackerSync);
-            main.bind("eventRelationships", eventSync.relationshipSteps());
-            main.bind("trackerRelationships", trackerSync.relationshipSteps());
-            main.bind("dataValueSync", new DataValueSync(new AggregateBookkeeping(database.dataSource(), "default"),
-                    new OverlapMemory(database.dataSource(), "default"), settings.dataValuesPageSize(),
-                    settings.skipChangedBefore(), settings.windowOverlap(), settings.central().url(), pageSizes,
-                    settings.load().minPageSize(), settings.dataValuesCsv()));
-            main.bind("centralCompression", new RequestCompression(settings.centralCompression()));
-            main.bind("completeRegistrationSync", new CompleteRegistrationSync(new AggregateBookkeeping(
-                    database.dataSource(), "default"), new OverlapMemory(database.dataSource(), "default"),
-                    settings.completeRegistrationsPageSize(),
-                    settings.skipChangedBefore(), settings.central().url(), pageSizes,
-                    settings.load().minPageSize()));
-            // admin HTTP API (routes/admin-api*.camel.yaml)
-            main.bind("adminAuthentication", AdminAuthentication.of(settings.admin(), database.dataSource(),
-                    System.out));
+            Map<String, java.util.List<org.dhis2.sync.config.JobSchedule>> schedules = new LinkedHashMap<>();
+            pairs.forEach((name, pair) -> schedules.put(name, pair.settings().jobSchedules()));
+            main.bind("pairRoutes", new PairRoutes(pairs, settings.properties(), new JobScheduleRoutes(schedules),
+                    main::getCamelContext));
+            pairs.values().forEach(pair -> pair.bind(main::bind));
+            // admin HTTP API (routes/admin-api*.camel.yaml): one for all pairs, the pair named in the path
+            AdminAuthentication admin = AdminAuthentication.of(settings.admin(), database.dataSource(), System.out);
+            main.bind("adminAuthentication", admin);
             main.bind("adminAnswers", new AdminAnswers());
             main.bind("adminJobs", new AdminJobs());
-            main.bind("adminQueries", new AdminQueries(database.dataSource(), "default", jobHistory));
-            main.bind("itemResend", new ItemResend(database.dataSource(), "default"));
-            // tracker download, central -> local (routes/tracker-download.camel.yaml)
-            TrackerDownloadStage download = new TrackerDownloadStage(database.dataSource(), "default",
-                    settings.download(), settings.windowOverlap(), settings.skipChangedBefore().orElse(null));
-            main.bind("trackerDownload", download);
+            main.bind("adminQueries", new AdminQueries(database.dataSource(), p -> syncPairs.get(p).jobHistory()));
+            main.bind("itemResend", new ItemResend(database.dataSource()));
             main.bind("adminDownloads", new org.dhis2.sync.admin.AdminDownloads());
-            main.bind("downloadImport", download.importSteps());
-            main.bind("downloadFetches", download.fetches());
-            main.bind("downloadRelationships", download.relationships());
-            // reserved value pools and their hand-out (routes/reserved-values*.camel.yaml)
-            org.dhis2.sync.reserved.ReservedValueBeans.bind(main::bind, settings.reservedValues(),
-                    database.dataSource(), meters, (AdminAuthentication) main.lookup("adminAuthentication"));
-            EngineBeans.verifyBound(main);
+            main.bind("adminPairs", new FleetView(database.dataSource(), healthCache));
+            main.bind("reservedValueClients", ReservedValueBeans.clients(settings.reservedValues(), admin));
+            EngineBeans.verifyBound(main, pairs.keySet());
             extraBeans.forEach(main::bind);
             // the route files as validate checks them, with the beans really bound: a finding (unknown
             // routeConfigurationId, bean method, direct: target...) stops start-up with its file and line
@@ -168,21 +131,60 @@ public final class Engine implements AutoCloseable {
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
                 throw new IllegalStateException("Camel did not start");
             }
-            jobControl.start(main.getCamelContext());
-            jobScheduler.start(main.getCamelContext());
-            jobMBeans.register();
+            for (PairBeans pair : pairs.values()) {
+                pair.jobControl().start(main.getCamelContext());
+                pair.jobScheduler().start(main.getCamelContext());
+                pair.jobMBeans().register();
+            }
             SecurityWarnings.logAtStart(main.getCamelContext(), settings);
         } catch (Exception e) {
-            jobMBeans.unregister();
-            jobScheduler.stop();
+            pairs.values().forEach(pair -> {
+                pair.jobMBeans().unregister();
+                pair.jobScheduler().stop();
+            });
             stopQuietly(main);
             database.close();
             throw new EngineStartException(RouteErrors.describe(e, settings.routesDir()), e);
         }
-        Engine engine = new Engine(settings, database, main, jobScheduler, jobMBeans);
-        LOG.info("dhis2-sync started: {} -> {}, routes from {}, management on port {}", settings.local(),
-                settings.central(), settings.routesDir().toAbsolutePath(), engine.managementPort());
+        Engine engine = new Engine(settings, database, main, pairs);
+        LOG.info("dhis2-sync started: {} pair(s) {}, routes from {}, management on port {}", pairs.size(),
+                describe(pairs), settings.routesDir().toAbsolutePath(), engine.managementPort());
         return engine;
+    }
+
+    private static String describe(Map<String, PairBeans> pairs) {
+        return pairs.values().stream().limit(10).map(p -> p.name() + " (" + p.settings().local() + " -> "
+                + p.settings().central() + ")").collect(java.util.stream.Collectors.joining(", "))
+                + (pairs.size() > 10 ? ", ..." : "");
+    }
+
+    /** The default pair's checks keep their bean names; every instance is one readiness check. */
+    private static void bindHealthChecks(Main main, SyncPairs pairs, PairBeans defaultPair) {
+        int n = 0;
+        for (Dhis2HealthCheck check : pairs.healthChecks()) {
+            String url = check.connection().url();
+            String name = defaultPair != null && url.equals(defaultPair.settings().local().url()) ? "dhis2LocalHealthCheck"
+                    : defaultPair != null && url.equals(defaultPair.settings().central().url())
+                    ? "dhis2CentralHealthCheck" : "dhis2HealthCheck." + n++;
+            main.bind(name, check);
+        }
+    }
+
+    /** Credentials by base URL for every instance of every pair, and one load cap per central. */
+    private static Dhis2Authentication authentication(java.util.Collection<PairBeans> pairs) {
+        java.util.List<org.dhis2.sync.config.Dhis2Connection> connections = new java.util.ArrayList<>();
+        Map<String, CentralLoad> caps = new LinkedHashMap<>();
+        for (PairBeans pair : pairs) {
+            SyncSettings s = pair.settings();
+            connections.add(s.local());
+            connections.add(s.central());
+            caps.computeIfAbsent(s.central().url(), url -> new CentralLoad(url, s.load().maxConcurrentRequests(),
+                    s.load().maxBytesPerSecond()));
+        }
+        Dhis2Authentication authentication = new Dhis2Authentication(connections.stream().distinct()
+                .toArray(org.dhis2.sync.config.Dhis2Connection[]::new));
+        caps.values().forEach(authentication::alsoConfigure);
+        return authentication;
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
@@ -199,6 +201,9 @@ public final class Engine implements AutoCloseable {
         // the admin REST API runs on the main HTTP server; on the same port the management server shares it
         derived.put("camel.server.enabled", "true");
         derived.put("camel.server.port", String.valueOf(settings.managementPort()));
+        // admin paths answer twice (/api/... and /api/pairs/{pair}/...), the second through a route that calls the
+        // first's: the REST DSL must keep the routes it calls (its default inlines them into the REST route)
+        derived.put("camel.rest.inlineRoutes", "false");
         derived.put("camel.management.healthCheckEnabled", "true");
         derived.put("camel.management.metricsEnabled", "true");
         derived.put("camel.metrics.enabled", "true");
@@ -281,6 +286,11 @@ public final class Engine implements AutoCloseable {
         return settings;
     }
 
+    /** The engine's sync pairs by name, the default pair first when it runs. */
+    public Map<String, PairBeans> pairs() {
+        return java.util.Collections.unmodifiableMap(pairs);
+    }
+
     public BookkeepingDatabase database() {
         return database;
     }
@@ -291,14 +301,10 @@ public final class Engine implements AutoCloseable {
             return;
         }
         closed = true;
-        jobScheduler.stop(); // no new scheduled run
-        JobCoordinator jobs = main.getCamelContext() == null ? null
-                : main.getCamelContext().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
-        if (jobs != null) {
-            // runs take no new page, settle the pages in flight and are recorded as stopped, within the timeout
-            jobs.stopRuns(settings.shutdownTimeout());
-        }
-        jobMBeans.unregister();
+        pairs.values().forEach(pair -> pair.jobScheduler().stop()); // no new scheduled run
+        // runs take no new page, settle the pages in flight and are recorded as stopped, within the timeout
+        pairs.values().parallelStream().forEach(pair -> pair.jobs().stopRuns(settings.shutdownTimeout()));
+        pairs.values().forEach(pair -> pair.jobMBeans().unregister());
         stopQuietly(main);
         database.close();
         LOG.info("dhis2-sync stopped");

@@ -18,7 +18,6 @@ import org.dhis2.sync.http.Dhis2Authentication;
 import org.dhis2.sync.http.RetryAfter;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobOperations;
-import org.dhis2.sync.job.JobScheduleRoutes;
 import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.metadata.DataPushStages;
 import org.dhis2.sync.metadata.MetadataVersionSync;
@@ -49,7 +48,9 @@ public final class EngineBeans {
         t.put("dhis2RetryAfter", RetryAfter.class);
         t.put("jobs", JobCoordinator.class);
         t.put("jobScheduler", JobScheduler.class);
-        t.put("jobScheduleRoutes", JobScheduleRoutes.class);
+        t.put("syncPairs", org.dhis2.sync.pairs.SyncPairs.class);
+        t.put("pairRoutes", org.dhis2.sync.pairs.PairRoutes.class);
+        t.put("adminPairs", org.dhis2.sync.pairs.FleetView.class);
         t.put("jobControl", JobOperations.class);
         t.put("availabilityCheck", AvailabilityCheck.class);
         t.put("metadataVersions", MetadataVersionSync.class);
@@ -79,12 +80,38 @@ public final class EngineBeans {
         TYPES = java.util.Collections.unmodifiableMap(t);
     }
 
+    /**
+     * The beans each sync pair has, bound as {@code <pair>.<name>} for the route templates ({@code ref:
+     * "{{pair}}.name"}) and, for the pair default, also under the bare name. The others are one per engine.
+     */
+    public static final java.util.Set<String> PER_PAIR = java.util.Set.of("syncSettings", "localDhis2",
+            "centralDhis2", "jobs", "jobScheduler", "jobControl", "availabilityCheck", "metadataVersions",
+            "dataPushStages", "eventSync", "trackerSync", "eventRelationships", "trackerRelationships",
+            "dataValueSync", "completeRegistrationSync", "centralCompression", "trackerDownload", "downloadImport",
+            "downloadFetches", "downloadRelationships", "reservedValuePools", "reservedValues",
+            "reservedValueHandout", "reservedValuesHealthCheck");
+
     private EngineBeans() {
     }
 
-    /** Fails when a listed bean was not bound with its type (a bean added to Engine.start belongs here too). */
-    static void verifyBound(Main main) {
+    /**
+     * Fails when a listed bean was not bound with its type (a bean added to Engine.start or PairBeans belongs here
+     * too): the engine's beans once, each pair's as {@code <pair>.<name>}.
+     */
+    static void verifyBound(Main main, java.util.Collection<String> pairs) {
+        java.util.Map<String, Class<?>> expected = new LinkedHashMap<>();
         TYPES.forEach((name, type) -> {
+            if (!PER_PAIR.contains(name)) {
+                expected.put(name, type);
+            } else {
+                pairs.forEach(pair -> expected.put(pair + "." + name, type));
+            }
+        });
+        if (!pairs.contains("default")) {
+            expected.remove("dhis2LocalHealthCheck");
+            expected.remove("dhis2CentralHealthCheck");
+        }
+        expected.forEach((name, type) -> {
             Object bean = main.lookup(name);
             if (!type.isInstance(bean)) {
                 throw new IllegalStateException("engine bean '" + name + "' is " + (bean == null ? "not bound"

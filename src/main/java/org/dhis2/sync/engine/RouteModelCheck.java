@@ -41,6 +41,8 @@ final class RouteModelCheck {
     record LoadedRoute(Path file, RouteDefinition route) {
     }
 
+    /** Route templates of a sync pair name their beans and endpoints {{pair}}.name; checked as name. */
+    static final String PAIR_PREFIX = "{{pair}}.";
     private static final Pattern OK_RANGE = Pattern.compile("[?&]okStatusCodeRange=([0-9,\\-]+)");
 
     private final List<LoadedRoute> routes;
@@ -122,6 +124,9 @@ final class RouteModelCheck {
 
     private void checkBean(LoadedRoute r, ProcessorDefinition<?> node, String ref, String method,
                            List<Problem> problems) {
+        if (ref != null && ref.startsWith(PAIR_PREFIX)) {
+            ref = ref.substring(PAIR_PREFIX.length());
+        }
         if (ref == null || ref.isBlank() || ref.contains("{{") || ref.contains("${")) {
             return;
         }
@@ -153,7 +158,7 @@ final class RouteModelCheck {
             if (p instanceof ExpressionNode guard && guard.getExpression() != null) {
                 ExpressionDefinition e = guard.getExpression();
                 String text = e instanceof MethodCallExpression call ? call.getMethod() : e.getExpression();
-                if (text != null && text.contains(uri)) {
+                if (text != null && text.replace(PAIR_PREFIX, "").contains(uri)) {
                     return true;
                 }
             }
@@ -189,6 +194,9 @@ final class RouteModelCheck {
         String name = uri.substring("direct:".length());
         if (name.startsWith("//")) {
             name = name.substring(2);
+        }
+        if (name.startsWith(PAIR_PREFIX)) {
+            name = name.substring(PAIR_PREFIX.length());
         }
         int q = name.indexOf('?');
         return Optional.of(q < 0 ? name : name.substring(0, q));

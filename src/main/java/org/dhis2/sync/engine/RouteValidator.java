@@ -115,6 +115,8 @@ public final class RouteValidator {
         try (DefaultCamelContext context = new DefaultCamelContext(false)) {
             context.getPropertiesComponent().setInitialProperties(properties);
             context.setSourceLocationEnabled(true);
+            // as the engine configures it (camel.rest.inlineRoutes=false): REST routes call the routes, not absorb them
+            context.getRestConfiguration().setInlineRoutes(false);
             Resource resource = ResourceHelper.resolveMandatoryResource(context,
                     "file:" + file.toAbsolutePath().toString().replace('\\', '/'));
             Set<String> camelBeans = context.getRegistry().findByTypeWithName(Object.class).keySet();
@@ -123,6 +125,9 @@ public final class RouteValidator {
             context.getRouteTemplateDefinitions().forEach(t -> t.getTemplateParameters()
                     .forEach(parameter -> templateParameters.add(parameter.getName())));
             context.getRouteDefinitions().forEach(r -> loaded.routes.add(new RouteModelCheck.LoadedRoute(file, r)));
+            // a pair's routes are templates: checked as written, {{pair}} taken out of bean and endpoint names
+            context.getRouteTemplateDefinitions().forEach(t -> loaded.routes.add(
+                    new RouteModelCheck.LoadedRoute(file, t.getRoute())));
             context.getRouteConfigurationDefinitions().forEach(c -> loaded.routeConfigurationIds.add(c.getId()));
             // beans a route file declares itself (- beans:)
             context.getRegistry().findByTypeWithName(Object.class).forEach((name, bean) -> {

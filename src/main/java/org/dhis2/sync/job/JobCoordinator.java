@@ -43,6 +43,16 @@ public final class JobCoordinator {
     private final List<Consumer<JobRun>> beginListeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
+    /** The sync pair whose jobs this runs. */
+    public String pair() {
+        return syncPair;
+    }
+
+    /** The endpoint of a job's route in this pair (routes/*-job.camel.yaml: direct:{{pair}}.job.TYPE). */
+    public String jobEndpoint(String jobType) {
+        return "direct:" + syncPair + ".job." + jobType;
+    }
+
     public JobCoordinator(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;

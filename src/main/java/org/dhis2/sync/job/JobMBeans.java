@@ -16,17 +16,30 @@ import org.slf4j.LoggerFactory;
 public final class JobMBeans {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobMBeans.class);
+    private final String pair;
     private final JobOperations operations;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
 
     public JobMBeans(JobOperations operations) {
+        this("default", operations);
+    }
+
+    public JobMBeans(String pair, JobOperations operations) {
+        this.pair = pair;
         this.operations = operations;
     }
 
+    /** The default pair's job (dhis2sync:type=jobs,name=TYPE, as before pairs existed). */
     public static ObjectName name(String jobType) {
+        return name("default", jobType);
+    }
+
+    /** dhis2sync:type=jobs,name=TYPE for the default pair; dhis2sync:type=jobs,pair=PAIR,name=TYPE for another. */
+    public static ObjectName name(String pair, String jobType) {
         try {
-            return new ObjectName("dhis2sync:type=jobs,name=" + jobType);
+            return new ObjectName("dhis2sync:type=jobs," + ("default".equals(pair) ? "" : "pair=" + pair + ",")
+                    + "name=" + jobType);
         } catch (JMException e) {
             throw new IllegalArgumentException(jobType, e);
         }
@@ -34,7 +47,7 @@ public final class JobMBeans {
 
     public synchronized void register() {
         for (String jobType : JobSchedule.JOB_TYPES) {
-            ObjectName name = name(jobType);
+            ObjectName name = name(pair, jobType);
             try {
                 if (server.isRegistered(name)) {
                     LOG.warn("JMX name {} is taken (another engine in this JVM); not registered", name);

@@ -9,21 +9,32 @@ import org.apache.camel.spi.RouteTemplateParameterSource;
 import org.dhis2.sync.config.JobSchedule;
 
 /**
- * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per enabled job, route
- * id {@code schedule.<TYPE>}, template jobCronSchedule or jobDelaySchedule. Camel asks this bean when it loads the
- * templates.
+ * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per sync pair and enabled
+ * job, route id {@code <pair>.schedule.<TYPE>}, template jobCronSchedule or jobDelaySchedule. Camel asks this bean
+ * when it loads the templates.
  */
 public final class JobScheduleRoutes implements RouteTemplateParameterSource {
 
     static final String ROUTE_PREFIX = "schedule.";
     private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
 
+    /** The default pair's schedules only. */
     public JobScheduleRoutes(List<JobSchedule> schedules) {
+        this(Map.of("default", schedules));
+    }
+
+    /** Every pair's schedules, by pair. */
+    public JobScheduleRoutes(Map<String, List<JobSchedule>> schedulesByPair) {
+        schedulesByPair.forEach(this::add);
+    }
+
+    private void add(String pair, List<JobSchedule> schedules) {
         for (JobSchedule s : schedules) {
             if (!s.enabled()) {
                 continue;
             }
             Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("pair", pair);
             parameters.put("jobType", s.jobType());
             if (s.isCron()) {
                 parameters.put(TEMPLATE_ID, "jobCronSchedule");
@@ -32,7 +43,7 @@ public final class JobScheduleRoutes implements RouteTemplateParameterSource {
                 parameters.put(TEMPLATE_ID, "jobDelaySchedule");
                 parameters.put("delaySeconds", s.delaySeconds());
             }
-            routes.put(ROUTE_PREFIX + s.jobType(), parameters);
+            routes.put(pair + "." + ROUTE_PREFIX + s.jobType(), parameters);
         }
     }
 

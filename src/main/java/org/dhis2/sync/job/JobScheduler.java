@@ -27,11 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the schedules of routes/job-schedules.camel.yaml: the delay timers (a job's next run starts delaySeconds after
  * its previous run ended, whoever started that run), the overlap check of cron fires, and each job's next execution
- * time. Cron fires come from Quartz (group {@value #QUARTZ_GROUP}, trigger name = job type).
+ * time. Cron fires come from Quartz (group = the sync pair, trigger name = job type).
  */
 public final class JobScheduler {
 
-    static final String QUARTZ_GROUP = "jobs";
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
     private final Map<String, JobSchedule> schedules = new LinkedHashMap<>();
@@ -56,10 +55,10 @@ public final class JobScheduler {
         coordinator.onFinish(this::rearmAfter);
     }
 
-    /** True when the engine has a route for the job (direct:job.TYPE). */
-    public static boolean hasJobRoute(CamelContext context, String jobType) {
+    /** True when the engine has a route for the job (direct:PAIR.job.TYPE). */
+    public static boolean hasJobRoute(CamelContext context, String pair, String jobType) {
         return context.getRoutes().stream()
-                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://job." + jobType));
+                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://" + pair + ".job." + jobType));
     }
 
     /** Arms the delay timers (first run delaySeconds after start) and logs skipped Quartz fires. */
@@ -67,9 +66,9 @@ public final class JobScheduler {
         this.context = camelContext;
         List<JobSchedule> enabled = schedules.values().stream().filter(JobSchedule::enabled).toList();
         for (JobSchedule s : enabled) {
-            if (!hasJobRoute(camelContext, s.jobType())) {
-                LOG.warn("{} is scheduled ({}) but no route direct:job.{} is installed: its schedule does nothing",
-                        s.jobType(), s.describe(), s.jobType());
+            if (!hasJobRoute(camelContext, coordinator.pair(), s.jobType())) {
+                LOG.warn("{} is scheduled ({}) but no route {} is installed: its schedule does nothing",
+                        s.jobType(), s.describe(), coordinator.jobEndpoint(s.jobType()));
             }
         }
         List<JobSchedule> delayed = enabled.stream().filter(JobSchedule::isDelay).toList();
@@ -113,7 +112,7 @@ public final class JobScheduler {
             return Optional.ofNullable(nextDelayFire.get(jobType));
         }
         try {
-            Trigger trigger = quartz().getTrigger(TriggerKey.triggerKey(jobType, QUARTZ_GROUP));
+            Trigger trigger = quartz().getTrigger(TriggerKey.triggerKey(jobType, coordinator.pair()));
             return Optional.ofNullable(trigger).map(Trigger::getNextFireTime).map(Date::toInstant);
         } catch (SchedulerException e) {
             LOG.warn("Cannot read the Quartz trigger of {}: {}", jobType, e.getMessage());
@@ -172,7 +171,7 @@ public final class JobScheduler {
         nextDelayFire.remove(s.jobType());
         delayTimers.remove(s.jobType());
         try {
-            template.sendBody("direct:jobDelay." + s.jobType(), null);
+            template.sendBody("direct:" + coordinator.pair() + ".jobDelay." + s.jobType(), null);
         } catch (RuntimeException e) {
             LOG.warn("{} delay schedule: {}", s.jobType(), e.getMessage());
         }
@@ -201,7 +200,7 @@ public final class JobScheduler {
                     LOG.warn("{} schedule skipped: the run due at {} came while {} was still running (or the engine"
                             + " was too busy to start it)", jobType, trigger.getNextFireTime().toInstant(), jobType);
                 }
-            }, GroupMatcher.triggerGroupEquals(QUARTZ_GROUP));
+            }, GroupMatcher.triggerGroupEquals(coordinator.pair()));
         } catch (SchedulerException e) {
             LOG.warn("Cannot watch Quartz misfires: {}", e.getMessage());
         }

@@ -64,6 +64,15 @@ public final class Dhis2HealthCheck extends AbstractHealthCheck {
         }
     }
 
+    /** The instance's DHIS2 version (cached like the check), empty while it is unavailable. */
+    public java.util.Optional<String> version() {
+        return java.util.Optional.ofNullable(probe().version());
+    }
+
+    public Dhis2Connection connection() {
+        return connection;
+    }
+
     /** The cached outcome while fresh, else a new request; concurrent callers share one request. */
     synchronized Probe probe() {
         Instant now = Instant.now();

@@ -11,10 +11,10 @@ import org.dhis2.sync.stage.AvailabilityCheck.Availability;
  * One quick GET to a DHIS2 instance through the route direct:dhis2QuickGet (routes/dhis2-checks.camel.yaml), judged like the
  * availability check (DHIS2's messages): credentials are added by the HTTP client, never seen here.
  */
-final class Dhis2Request {
+public final class Dhis2Request {
 
     /** The judgement, the answer's body when available, and the technical reason when there was no answer. */
-    record Answer(Availability availability, String body, String noAnswer) {
+    public record Answer(Availability availability, String body, String noAnswer) {
     }
 
     private static final String ROUTE = "direct:dhis2QuickGet";
@@ -23,7 +23,7 @@ final class Dhis2Request {
     }
 
     /** @param path the API path, e.g. {@code /api/system/info} */
-    static Answer get(CamelContext context, Dhis2Connection connection, String path) {
+    public static Answer get(CamelContext context, Dhis2Connection connection, String path) {
         ProducerTemplate template = context.createProducerTemplate();
         try {
             Exchange exchange = template.send(ROUTE, e -> {

@@ -12,15 +12,21 @@ public final class ReservedValueBeans {
     private ReservedValueBeans() {
     }
 
-    public static void bind(BiConsumer<String, Object> bind, ReservedValueSettings settings, DataSource dataSource,
-                            MeterRegistry meters, AdminAuthentication admin) {
-        ReservedValuePools pools = new ReservedValuePools(new PoolTable(dataSource, "default"), settings,
-                new ReservedValueMetrics(meters, "default"));
+    /** The pair's beans (pools, stage, hand-out, readiness check), by the names the route templates use. */
+    public static void bind(BiConsumer<String, Object> bind, String pair, ReservedValueSettings settings,
+                            DataSource dataSource, MeterRegistry meters) {
+        ReservedValuePools pools = new ReservedValuePools(new PoolTable(dataSource, pair), settings,
+                new ReservedValueMetrics(meters, pair));
         ReservedValueStage stage = new ReservedValueStage(pools);
         bind.accept("reservedValuePools", pools);
         bind.accept("reservedValues", stage);
         bind.accept("reservedValueHandout", new ReservedValueHandout(pools, stage));
-        bind.accept("reservedValueClients", new HandoutAuthentication(admin, settings.clients()));
-        bind.accept("reservedValuesHealthCheck", new ReservedValuesHealthCheck(pools));
+        bind.accept("reservedValuesHealthCheck", new ReservedValuesHealthCheck(pools,
+                pair.equals("default") ? "reserved-values" : "reserved-values-" + pair));
+    }
+
+    /** The engine's one hand-out authentication: admin credentials or the hand-out-only clients. */
+    public static HandoutAuthentication clients(ReservedValueSettings settings, AdminAuthentication admin) {
+        return new HandoutAuthentication(admin, settings.clients());
     }
 }

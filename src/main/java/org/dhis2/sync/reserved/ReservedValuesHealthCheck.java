@@ -16,7 +16,12 @@ public final class ReservedValuesHealthCheck extends AbstractHealthCheck {
     private final ReservedValuePools pools;
 
     public ReservedValuesHealthCheck(ReservedValuePools pools) {
-        super("dhis2-sync", "reserved-values");
+        this(pools, "reserved-values");
+    }
+
+    /** @param id the check's id: reserved-values for the default pair, reserved-values-&lt;pair&gt; for another */
+    public ReservedValuesHealthCheck(ReservedValuePools pools, String id) {
+        super("dhis2-sync", id);
         this.pools = pools;
     }
 

@@ -38,6 +38,11 @@ public final class TrackerBookkeeping {
     private final DataSource dataSource;
     private final String syncPair;
 
+    /** The sync pair whose rows this reads and writes. */
+    public String pair() {
+        return syncPair;
+    }
+
     public TrackerBookkeeping(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;

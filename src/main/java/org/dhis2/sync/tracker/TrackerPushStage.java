@@ -114,16 +114,17 @@ public final class TrackerPushStage {
         this.windowOverlap = windowOverlap;
     }
 
-    public static TrackerPushStage events(DataSource dataSource, SyncSettings settings, AdaptivePageSizes sizes) {
-        return new TrackerPushStage(Mode.EVENTS, new TrackerBookkeeping(dataSource, "default"),
+    public static TrackerPushStage events(DataSource dataSource, String pair, SyncSettings settings,
+                                          AdaptivePageSizes sizes) {
+        return new TrackerPushStage(Mode.EVENTS, new TrackerBookkeeping(dataSource, pair),
                 settings.eventsPageSize(), settings.eventsParallelism(), settings.eventsPrograms(),
                 settings.skipChangedBefore().orElse(null), settings.windowOverlap(), sizes,
                 settings.load().trackerMinPageSize());
     }
 
-    public static TrackerPushStage trackedEntities(DataSource dataSource, SyncSettings settings,
+    public static TrackerPushStage trackedEntities(DataSource dataSource, String pair, SyncSettings settings,
                                                    AdaptivePageSizes sizes) {
-        return new TrackerPushStage(Mode.TRACKED_ENTITIES, new TrackerBookkeeping(dataSource, "default"),
+        return new TrackerPushStage(Mode.TRACKED_ENTITIES, new TrackerBookkeeping(dataSource, pair),
                 settings.trackerPageSize(), settings.trackerParallelism(), settings.trackerPrograms(),
                 settings.skipChangedBefore().orElse(null), settings.windowOverlap(), sizes,
                 settings.load().trackerMinPageSize());
@@ -361,7 +362,7 @@ public final class TrackerPushStage {
         TrackerPass pass = pass(exchange);
         List<Page> pages = List.copyOf(pass.batch);
         pass.batch.clear();
-        ReadAhead.send(exchange, pass, pages, template(exchange), "direct:"
+        ReadAhead.send(exchange, pass, pages, template(exchange), "direct:" + books.pair() + "."
                 + (mode == Mode.EVENTS ? "events" : "tracker") + ".sendBatch");
     }
 

@@ -484,7 +484,7 @@ class AdminApiTest {
     }
 
     private JobRun runDirect(String jobType) {
-        engine.context().createProducerTemplate().send("direct:job." + jobType, e -> { });
+        engine.context().createProducerTemplate().send("direct:default.job." + jobType, e -> { });
         return jobs().lastFinished(jobType).orElseThrow();
     }
 

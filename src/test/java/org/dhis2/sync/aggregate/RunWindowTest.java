@@ -59,7 +59,7 @@ class RunWindowTest {
             assertThat(f.watermark()).as("the window does not move: the rest is read again").isEmpty();
 
             // a scheduled fire after the window is skipped, not run
-            f.engine.context().createProducerTemplate().send("direct:jobSchedule.run",
+            f.engine.context().createProducerTemplate().send("direct:default.jobSchedule.run",
                     e -> e.getMessage().setHeader("jobType", "DATA_SYNC"));
             JobCoordinator jobs = f.engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class);
             assertThat(jobs.lastFinished("DATA_SYNC").orElseThrow().id()).isEqualTo(stopped.id());

@@ -53,7 +53,7 @@ final class BenchEngine implements AutoCloseable {
     /** Runs a job (direct:job.TYPE) to its end; the run must succeed, else the figure would mean nothing. */
     Timed run(String jobType) {
         long t0 = System.nanoTime();
-        engine.context().createProducerTemplate().send("direct:job." + jobType,
+        engine.context().createProducerTemplate().send("direct:default.job." + jobType,
                 e -> e.getMessage().setHeader("trigger", "BENCHMARK"));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         JobRun run = engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)

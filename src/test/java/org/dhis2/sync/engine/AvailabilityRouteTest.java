@@ -47,7 +47,7 @@ class AvailabilityRouteTest {
     void availableInstancePassesAfterTransientFailures() {
         pair.local().faults().on("GET", "/api/system/ping").requests(1, 2).fail(Fault.status(500));
         long before = pair.local().requests().count("GET", "/api/system/ping");
-        Exchange result = check("direct:checkLocalAvailability");
+        Exchange result = check("direct:default.checkLocalAvailability");
         assertThat(result.getException()).isNull();
         assertThat(result.getVariable(AvailabilityCheck.RESULT, AvailabilityCheck.Availability.class).message())
                 .isEqualTo("Authentication was successful");
@@ -57,7 +57,7 @@ class AvailabilityRouteTest {
     @Test
     void wrongCredentialsFailWithDhis2MessageAfterConfiguredAttempts() {
         long before = pair.central().requests().count("GET", "/api/system/ping");
-        Exchange result = check("direct:checkCentralAvailability");
+        Exchange result = check("direct:default.checkCentralAvailability");
         assertThat(result.getException()).isInstanceOf(Dhis2UnavailableException.class)
                 .hasMessage("The central DHIS2 is unavailable: Authentication failed");
         assertThat(pair.central().requests().count("GET", "/api/system/ping") - before).isEqualTo(3);

@@ -51,7 +51,7 @@ public class SyncedPair implements AutoCloseable {
 
     /** Runs a job now and returns the finished run. */
     public JobRun run(String jobType) {
-        engine.context().createProducerTemplate().send("direct:job." + jobType, e -> { });
+        engine.context().createProducerTemplate().send("direct:default.job." + jobType, e -> { });
         return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
                 .lastFinished(jobType).orElseThrow();
     }

@@ -15,10 +15,10 @@ class JobScheduleRoutesTest {
                 new JobSchedule("DATA_SYNC", true, "", "", 120),
                 new JobSchedule("EVENT_PROGRAMS_DATA_SYNC", false, "", "", 60),
                 new JobSchedule("META_DATA_SYNC", true, "daily", "0 0 2 * * ?", 0)));
-        assertThat(routes.routeIds()).containsExactly("schedule.DATA_SYNC", "schedule.META_DATA_SYNC");
-        assertThat(routes.parameters("schedule.DATA_SYNC")).containsEntry("templateId", "jobDelaySchedule")
+        assertThat(routes.routeIds()).containsExactly("default.schedule.DATA_SYNC", "default.schedule.META_DATA_SYNC");
+        assertThat(routes.parameters("default.schedule.DATA_SYNC")).containsEntry("templateId", "jobDelaySchedule")
                 .containsEntry("jobType", "DATA_SYNC").containsEntry("delaySeconds", 120).doesNotContainKey("cron");
-        assertThat(routes.parameters("schedule.META_DATA_SYNC")).containsEntry("templateId", "jobCronSchedule")
+        assertThat(routes.parameters("default.schedule.META_DATA_SYNC")).containsEntry("templateId", "jobCronSchedule")
                 .containsEntry("jobType", "META_DATA_SYNC").containsEntry("cron", "0 0 2 * * ?");
     }
 }

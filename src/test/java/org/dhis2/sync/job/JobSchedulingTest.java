@@ -174,7 +174,7 @@ class JobSchedulingTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> runs(engine, "DATA_SYNC").stream()
                 .anyMatch(r -> r.trigger().equals("SCHEDULE") && r.started().isAfter(manualRun.finished())
                         && r.finished() != null));
-        engine.context().getRouteController().stopRoute("schedule.DATA_SYNC");
+        engine.context().getRouteController().stopRoute("default.schedule.DATA_SYNC");
         await().atMost(Duration.ofSeconds(30)).until(() -> control(engine).overview("DATA_SYNC").running(), r -> !r);
 
         List<Run> runs = runs(engine, "DATA_SYNC");
@@ -294,7 +294,7 @@ class JobSchedulingTest {
         assertThat(control(restarted).overview("META_DATA_SYNC").lastExecutedStatus()).isEqualTo("NOT_STARTED");
         // the completed-tree endpoint sees the same last run: the crashed one (no tree), not the older SUCCESS
         AdminQueries admin = restarted.context().getRegistry().lookupByNameAndType("adminQueries", AdminQueries.class);
-        assertThat(admin.completed("EVENT_PROGRAMS_DATA_SYNC")).isEmpty();
-        assertThat(admin.completed("DATA_SYNC").path(0).path("status").asText()).isEqualTo("ERROR");
+        assertThat(admin.completed("default", "EVENT_PROGRAMS_DATA_SYNC")).isEmpty();
+        assertThat(admin.completed("default", "DATA_SYNC").path(0).path("status").asText()).isEqualTo("ERROR");
     }
 }

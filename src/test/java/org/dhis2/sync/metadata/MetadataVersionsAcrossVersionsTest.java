@@ -50,7 +50,7 @@ class MetadataVersionsAcrossVersionsTest {
             s.put("metadata.sync.stopIfVersionsDiffer", "false");
             try (Engine engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
                     TestEngines.routesWith(temp), s)))) {
-                engine.context().createProducerTemplate().send("direct:job.META_DATA_SYNC", x -> { });
+                engine.context().createProducerTemplate().send("direct:default.job.META_DATA_SYNC", x -> { });
                 JobRun run = engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
                         .lastFinished("META_DATA_SYNC").orElseThrow();
                 assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);

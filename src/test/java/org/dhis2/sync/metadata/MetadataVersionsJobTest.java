@@ -445,7 +445,7 @@ class MetadataVersionsJobTest {
     }
 
     private static JobRun runJob(Engine e) {
-        e.context().createProducerTemplate().send("direct:job.META_DATA_SYNC", x -> { });
+        e.context().createProducerTemplate().send("direct:default.job.META_DATA_SYNC", x -> { });
         return e.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
                 .lastFinished("META_DATA_SYNC").orElseThrow();
     }

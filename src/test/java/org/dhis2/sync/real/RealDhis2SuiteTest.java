@@ -87,7 +87,7 @@ class RealDhis2SuiteTest {
     }
 
     JobRun run(String jobType) {
-        engine.context().createProducerTemplate().send("direct:job." + jobType, e -> { });
+        engine.context().createProducerTemplate().send("direct:default.job." + jobType, e -> { });
         return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
                 .lastFinished(jobType).orElseThrow();
     }

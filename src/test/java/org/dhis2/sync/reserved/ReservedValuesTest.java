@@ -351,7 +351,7 @@ class ReservedValuesTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private JobRun run() {
-        engine.context().createProducerTemplate().send("direct:job." + JOB, e -> { });
+        engine.context().createProducerTemplate().send("direct:default.job." + JOB, e -> { });
         return engine.context().getRegistry().lookupByNameAndType("jobs", JobCoordinator.class)
                 .lastFinished(JOB).orElseThrow();
     }

@@ -206,8 +206,8 @@ class RelationshipSyncTest extends TrackerSyncTestBase {
     @Test
     @Order(5)
     void anOperatorResendOfTheTrackedEntitySendsItsRejectedRelationshipAgain() throws Exception {
-        new org.dhis2.sync.admin.ItemResend(sync.engine.database().dataSource(), "default")
-                .request("TRACKED_ENTITY", rejectedFrom);
+        new org.dhis2.sync.admin.ItemResend(sync.engine.database().dataSource())
+                .request("default", "TRACKED_ENTITY", rejectedFrom);
         long before = posts();
         JobRun run = run();
         assertThat(run.status()).as(run.summary()).isEqualTo(JobRun.Status.SUCCESS);

@@ -1,0 +1,187 @@
+package org.dhis2.sync.pairs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.dhis2.sync.config.Dhis2Connection;
+import org.dhis2.sync.config.JobSchedule;
+import org.dhis2.sync.db.SqlFile;
+import org.dhis2.sync.job.JobStages;
+import org.dhis2.sync.observe.Dhis2HealthCheck;
+import org.dhis2.sync.observe.Dhis2Request;
+
+/**
+ * GET /api/pairs: every pair with both DHIS2 versions, per job and per stage the last success and the lag since,
+ * per object kind what waits to be sent and the open conflicts, and how many metadata versions the local instance
+ * is behind central. DHIS2 is asked through the cached readiness checks (one request per instance per
+ * sync.health.dhis2.cacheSeconds) and, for metadata, once per pair in the same period.
+ */
+public final class FleetView {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DataSource dataSource;
+    private final Duration cacheFor;
+    private final Map<String, Cached> metadataBehind = new ConcurrentHashMap<>();
+
+    private record Cached(Instant at, Map<String, Object> value) {
+    }
+
+    public FleetView(DataSource dataSource, Duration cacheFor) {
+        this.dataSource = dataSource;
+        this.cacheFor = cacheFor;
+    }
+
+    public List<Map<String, Object>> list(Exchange exchange) throws SQLException {
+        SyncPairs pairs = SyncPairs.in(exchange);
+        List<Map<String, Object>> answer = new ArrayList<>();
+        for (PairBeans pair : pairs.all().values()) {
+            answer.add(describe(exchange, pairs, pair));
+        }
+        return answer;
+    }
+
+    private Map<String, Object> describe(Exchange exchange, SyncPairs pairs, PairBeans pair) throws SQLException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("pair", pair.name());
+        p.put("local", instance(pairs, pair.settings().local()));
+        p.put("central", instance(pairs, pair.settings().central()));
+        Instant now = Instant.now();
+        Map<String, Map<String, Object>> jobs = jobs(pair.name(), now);
+        p.put("jobs", jobs.values());
+        p.put("stages", stages(jobs));
+        p.put("objects", objects(pair.name()));
+        p.put("metadata", metadata(exchange, pair));
+        return p;
+    }
+
+    private static Map<String, Object> instance(SyncPairs pairs, Dhis2Connection c) {
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("url", c.url());
+        Dhis2HealthCheck check = pairs.healthCheck(c.url());
+        i.put("version", check == null ? null : check.version().orElse(null));
+        return i;
+    }
+
+    private Map<String, Map<String, Object>> jobs(String pair, Instant now) throws SQLException {
+        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
+        JobSchedule.JOB_TYPES.forEach(type -> jobs.put(type, job(type, null, null, false, now)));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-job-last"))) {
+            s.setString(1, pair);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Timestamp success = r.getTimestamp("last_success");
+                    jobs.put(r.getString("job_type"), job(r.getString("job_type"), r.getString("last_status"),
+                            success == null ? null : success.toInstant(), r.getBoolean("running"), now));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static Map<String, Object> job(String type, String status, Instant success, boolean running,
+                                           Instant now) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("jobType", type);
+        j.put("lastStatus", status);
+        j.put("lastSuccess", success == null ? null : success.toString());
+        j.put("lagSeconds", success == null ? null : Duration.between(success, now).toSeconds());
+        j.put("running", running);
+        return j;
+    }
+
+    /** A stage's last success: the newest successful run of any job that runs it. */
+    private static List<Map<String, Object>> stages(Map<String, Map<String, Object>> jobs) {
+        Map<String, Map<String, Object>> stages = new LinkedHashMap<>();
+        for (Map<String, Object> job : jobs.values()) {
+            for (String stage : JobStages.of((String) job.get("jobType"))) {
+                Map<String, Object> s = stages.computeIfAbsent(stage, name -> {
+                    Map<String, Object> fresh = new LinkedHashMap<>();
+                    fresh.put("stage", name);
+                    fresh.put("lastSuccess", null);
+                    fresh.put("lagSeconds", null);
+                    return fresh;
+                });
+                Object success = job.get("lastSuccess");
+                if (success != null && (s.get("lastSuccess") == null
+                        || ((String) success).compareTo((String) s.get("lastSuccess")) > 0)) {
+                    s.put("lastSuccess", success);
+                    s.put("lagSeconds", job.get("lagSeconds"));
+                }
+            }
+        }
+        return new ArrayList<>(stages.values());
+    }
+
+    private List<Map<String, Object>> objects(String pair) throws SQLException {
+        List<Map<String, Object>> kinds = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-items"))) {
+            s.setString(1, pair);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Map<String, Object> k = new LinkedHashMap<>();
+                    k.put("kind", r.getString("kind"));
+                    k.put("pending", r.getLong("pending"));
+                    k.put("conflicts", r.getLong("conflicts"));
+                    kinds.add(k);
+                }
+            }
+        }
+        return kinds;
+    }
+
+    /** Local's newest imported version, and how many central has after it (central's history since it). */
+    private Map<String, Object> metadata(Exchange exchange, PairBeans pair) throws SQLException {
+        Cached cached = metadataBehind.get(pair.name());
+        if (cached != null && Instant.now().isBefore(cached.at().plus(cacheFor))) {
+            return cached.value();
+        }
+        Optional<String> local = localVersion(pair.name());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("localVersion", local.orElse(null));
+        Dhis2Request.Answer answer = Dhis2Request.get(exchange.getContext(), pair.settings().central(),
+                "/api/metadata/version/history" + local.map(v -> "?baseline=" + v).orElse(""));
+        Integer behind = null;
+        String centralVersion = null;
+        if (answer.availability().available() && answer.body() != null) {
+            try {
+                JsonNode versions = JSON.readTree(answer.body()).path("metadataversions");
+                behind = versions.size();
+                for (JsonNode v : versions) {
+                    centralVersion = v.path("name").asText(centralVersion);
+                }
+            } catch (Exception e) {
+                // an unreadable history leaves the figure unknown (null), the rest of the view stands
+            }
+        }
+        m.put("centralVersion", centralVersion == null ? local.orElse(null) : centralVersion);
+        m.put("versionsBehind", behind);
+        metadataBehind.put(pair.name(), new Cached(Instant.now(), m));
+        return m;
+    }
+
+    private Optional<String> localVersion(String pair) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-metadata-local"))) {
+            s.setString(1, pair);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+}
