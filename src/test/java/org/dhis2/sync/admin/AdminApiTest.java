@@ -99,7 +99,7 @@ class AdminApiTest {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = (rest.getPath() + verb.getPath()).replace("{jobType}", "DATA_SYNC")
                         .replace("{kind}", "dataValue").replace("{uid}", "x")
-                        .replace("{operation}", "generate");
+                        .replace("{operation}", "generate").replace("{pair}", "default");
                 all.add(new String[] {verb.asVerb().toUpperCase(), path});
             }
         }
@@ -115,7 +115,14 @@ class AdminApiTest {
                 "GET /api/scheduling/completed/DATA_SYNC", "GET /api/scheduling/running/DATA_SYNC",
                 "GET /api/sync/conflicts", "GET /api/sync/items",
                 "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate",
-                "POST /api/download/trackedEntities");
+                "POST /api/download/trackedEntities", "GET /api/pairs",
+                // every path once more for a pair named in it
+                "GET /api/pairs/default/jobs", "POST /api/pairs/default/jobs/DATA_SYNC/execute",
+                "GET /api/pairs/default/jobs/DATA_SYNC/runs", "GET /api/pairs/default/scheduling/completed/DATA_SYNC",
+                "GET /api/pairs/default/scheduling/running/DATA_SYNC", "GET /api/pairs/default/sync/conflicts",
+                "GET /api/pairs/default/sync/items", "POST /api/pairs/default/sync/items/dataValue/x/resend",
+                "GET /api/pairs/default/trackedEntityAttributes/x/generate",
+                "POST /api/pairs/default/download/trackedEntities");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));

@@ -13,13 +13,13 @@ import java.util.Base64;
 import java.util.List;
 
 /** Real HTTP calls to the engine's admin API; every answer is kept so tests can scan them all for secrets. */
-final class AdminHttp {
+public final class AdminHttp {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Answer(int status, String body, java.net.http.HttpHeaders headers) {
-        JsonNode json() {
+    public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (Exception e) {
@@ -29,25 +29,25 @@ final class AdminHttp {
     }
 
     private final String base;
-    final List<Answer> answers = new ArrayList<>();
+    public final List<Answer> answers = new ArrayList<>();
 
-    AdminHttp(int port) {
+    public AdminHttp(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    static String basic(String user, String password) {
+    public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    Answer get(String path, String authorization) {
+    public Answer get(String path, String authorization) {
         return send("GET", path, authorization);
     }
 
-    Answer post(String path, String authorization) {
+    public Answer post(String path, String authorization) {
         return send("POST", path, authorization);
     }
 
-    Answer send(String method, String path, String authorization) {
+    public Answer send(String method, String path, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
