@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.dhis2.sync.config.ConfigException;
+import org.dhis2.sync.config.PairConfigs;
 import org.dhis2.sync.config.ConfigLoader;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.Engine;
@@ -97,6 +98,13 @@ public final class Dhis2Sync {
         Path routes = settings != null ? settings.routesDir() : Path.of(properties.getProperty("sync.routes.dir", "routes"));
         // route files see the same properties as at run time, the engine's derived ones included
         // (with invalid settings, the keys the engine derives are still known: one bad value, one finding)
+        if (settings != null && !settings.local().url().isEmpty()) {
+            try {
+                PairConfigs.forRun(settings); // every declared pair (pair.<name>.*, sync.pairs.dir) as the engine reads it
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> problems.add("configuration: " + p));
+            }
+        }
         Properties routeProperties = settings != null ? Engine.camelProperties(settings)
                 : Engine.withDerivedKeyNames(properties);
         RouteValidator.validate(routes, routeProperties).forEach(p -> problems.add(p.toString()));

@@ -162,8 +162,12 @@ public final class FleetView {
             try {
                 JsonNode versions = JSON.readTree(answer.body()).path("metadataversions");
                 behind = versions.size();
-                for (JsonNode v : versions) {
-                    centralVersion = v.path("name").asText(centralVersion);
+                String newest = "";
+                for (JsonNode v : versions) { // DHIS2 lists them in no defined order: the newest by created
+                    if (v.path("created").asText("").compareTo(newest) >= 0) {
+                        newest = v.path("created").asText("");
+                        centralVersion = v.path("name").asText(centralVersion);
+                    }
                 }
             } catch (Exception e) {
                 // an unreadable history leaves the figure unknown (null), the rest of the view stands

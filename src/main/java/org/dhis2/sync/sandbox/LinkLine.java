@@ -21,7 +21,11 @@ import java.util.function.LongSupplier;
 public final class LinkLine {
 
     /** Bytes that crossed the line, per direction, since the last reset. */
-    public record Traffic(long requests, long requestBytes, long responseBytes) {
+    public record Traffic(long requests, long requestBytes, long responseBytes, int peakInFlight) {
+        public Traffic(long requests, long requestBytes, long responseBytes) {
+            this(requests, requestBytes, responseBytes, 0);
+        }
+
         public long totalBytes() {
             return requestBytes + responseBytes;
         }
@@ -37,6 +41,7 @@ public final class LinkLine {
     private final AtomicLong requests = new AtomicLong();
     private final Object idle = new Object();
     private int inFlight;
+    private int peakInFlight;
 
     public Link link() {
         return link;
@@ -47,13 +52,18 @@ public final class LinkLine {
     }
 
     public Traffic traffic() {
-        return new Traffic(requests.get(), up.bytes.get(), down.bytes.get());
+        synchronized (idle) {
+            return new Traffic(requests.get(), up.bytes.get(), down.bytes.get(), peakInFlight);
+        }
     }
 
     public void resetTraffic() {
         requests.set(0);
         up.bytes.set(0);
         down.bytes.set(0);
+        synchronized (idle) {
+            peakInFlight = inFlight;
+        }
     }
 
     /**
@@ -78,6 +88,7 @@ public final class LinkLine {
         requests.incrementAndGet();
         synchronized (idle) {
             inFlight++;
+            peakInFlight = Math.max(peakInFlight, inFlight); // the most requests served at once since the reset
         }
     }
 

@@ -19,6 +19,14 @@ public final class SandboxGenerator {
         MetadataVersionGenerator.generate(pair, spec);
     }
 
+    /** One more local instance of the same world (same metadata and data as the pair's local). */
+    public static void populateLocal(Dhis2Instance local, GeneratorSpec spec) {
+        MetadataGenerator.generate(local, spec);
+        AggregateGenerator.generate(local, spec);
+        TrackerGenerator.generateMetadata(local, spec);
+        TrackerGenerator.generateData(local, spec);
+    }
+
     /**
      * One more central for the same world (benchmarks compare runs against fresh centrals): the metadata the pair
      * shares, without data or metadata versions.

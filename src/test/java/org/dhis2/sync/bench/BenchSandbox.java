@@ -32,6 +32,10 @@ import org.dhis2.sync.sandbox.TrackerStore;
  * tracked TARGET                   tracked entities TARGET holds (not deleted)
  * version TARGET                   TARGET's current metadata version name
  * snapshots TARGET                 TARGET's metadata versions: count, and mean and largest snapshot size in bytes
+ * peak TARGET                      most requests TARGET served at once since its last traffic reset
+ * </pre>
+ * Option --extra-locals=N starts N more locals of the same world (READY lists them as locals=URL,URL,...).
+ * <pre>
  * </pre>
  */
 public final class BenchSandbox {
@@ -61,12 +65,23 @@ public final class BenchSandbox {
                 SandboxGenerator.populateCentral(extra.instance(), spec);
                 centrals.add(extra);
             }
+            List<SandboxServer> extraLocals = new ArrayList<>();
+            for (int i = 0; i < BenchOptions.integer(o, "extra-locals", 0); i++) {
+                SandboxServer extra = SandboxServer.start(new Dhis2Instance("local" + (i + 1), version));
+                SandboxGenerator.populateLocal(extra.instance(), spec);
+                extraLocals.add(extra);
+            }
             List<Dhis2Instance> all = new ArrayList<>(List.of(pair.local()));
+            extraLocals.forEach(l -> all.add(l.instance()));
             centrals.forEach(c -> all.add(c.instance()));
             all.forEach(i -> i.requests().setRecordBodies(false));
             StringBuilder ready = new StringBuilder(ANSWER + "READY local=" + pair.localServer().url() + " central=");
             for (int i = 0; i < centrals.size(); i++) {
                 ready.append(i == 0 ? "" : ",").append(centrals.get(i).url());
+            }
+            if (!extraLocals.isEmpty()) {
+                ready.append(" locals=").append(String.join(",", extraLocals.stream().map(SandboxServer::url)
+                        .toList()));
             }
             out.println(ready.append(" values=").append(pair.local().aggregate().count())
                     .append(" tracked=").append(pair.local().tracker().count(TrackerStore.Kind.TRACKED_ENTITY, false))
@@ -120,6 +135,7 @@ public final class BenchSandbox {
                 var t = target(c[1], local, centrals).linkTraffic();
                 yield t.requests() + " " + t.requestBytes() + " " + t.responseBytes();
             }
+            case "peak" -> String.valueOf(target(c[1], local, centrals).linkTraffic().peakInFlight());
             case "clear" -> {
                 all.forEach(i -> i.requests().clear());
                 yield "OK";

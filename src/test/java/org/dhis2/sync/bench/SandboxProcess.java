@@ -22,6 +22,7 @@ final class SandboxProcess implements AutoCloseable {
     private final PrintWriter commands;
     final String localUrl;
     final List<String> centralUrls;
+    final List<String> extraLocalUrls = new ArrayList<>();
     final String ready;
 
     private SandboxProcess(Process process) throws IOException {
@@ -37,6 +38,8 @@ final class SandboxProcess implements AutoCloseable {
         for (String field : ready.split(" ")) {
             if (field.startsWith("local=")) {
                 local = field.substring(6);
+            } else if (field.startsWith("locals=")) {
+                extraLocalUrls.addAll(List.of(field.substring(7).split(",")));
             } else if (field.startsWith("central=")) {
                 centrals.addAll(List.of(field.substring(8).split(",")));
             }
