@@ -111,6 +111,9 @@ public final class Engine implements AutoCloseable {
             main.bind("dhis2Authentication", new Dhis2Authentication(settings.local(), settings.central())
                     .alsoConfigure(new CentralLoad(settings.central().url(), settings.load().maxConcurrentRequests(),
                             settings.load().maxBytesPerSecond())));
+            // issue 17: request ledger of every DHIS2 call; Jolokia behind the admin login
+            org.dhis2.sync.ledger.RequestLedger.bind(main, settings, database.dataSource());
+            main.addMainListener(org.dhis2.sync.observe.ManagementServer.guard());
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
@@ -203,6 +206,7 @@ public final class Engine implements AutoCloseable {
         derived.put("camel.management.metricsEnabled", "true");
         derived.put("camel.metrics.enabled", "true");
         derived.put("camel.health.enabled", "true");
+        org.dhis2.sync.observe.ManagementServer.derive(settings, derived); // issue 17: host, Jolokia
         // credentials are added inside the HTTP client, never carried on messages
         derived.put("camel.component.http.httpClientConfigurer", "#dhis2Authentication");
         // retries are ours (redelivery policy in routes/error-handling.camel.yaml), not the HTTP client's

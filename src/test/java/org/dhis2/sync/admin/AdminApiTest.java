@@ -99,7 +99,8 @@ class AdminApiTest {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = (rest.getPath() + verb.getPath()).replace("{jobType}", "DATA_SYNC")
                         .replace("{kind}", "dataValue").replace("{uid}", "x")
-                        .replace("{operation}", "generate");
+                        .replace("{operation}", "generate")
+                        .replace("{jobId}", "00000000-0000-0000-0000-000000000000");
                 all.add(new String[] {verb.asVerb().toUpperCase(), path});
             }
         }
@@ -115,7 +116,9 @@ class AdminApiTest {
                 "GET /api/scheduling/completed/DATA_SYNC", "GET /api/scheduling/running/DATA_SYNC",
                 "GET /api/sync/conflicts", "GET /api/sync/items",
                 "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate",
-                "POST /api/download/trackedEntities");
+                "POST /api/download/trackedEntities",
+                // issue 17: the request ledger
+                "GET /api/requests", "GET /api/jobs/runs/00000000-0000-0000-0000-000000000000/requests");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));
