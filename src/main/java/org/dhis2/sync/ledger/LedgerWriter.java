@@ -187,9 +187,8 @@ final class LedgerWriter implements AutoCloseable {
             thread.interrupt();
         }
         reportLost();
-        if (lost.get() == 0) {
-            LOG.debug("Request ledger: {} calls recorded", written.get());
-        }
+        LOG.info("Request ledger closed: {} calls recorded since start, {} could not be recorded", written.get(),
+                lost.get());
     }
 
     private static void sleep(long millis) {

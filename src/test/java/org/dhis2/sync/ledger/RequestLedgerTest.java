@@ -210,6 +210,20 @@ class RequestLedgerTest {
         JsonNode paged = admin("/api/requests?pageSize=3&page=2&since=" + run.started().minusSeconds(1));
         assertThat(paged.path("requests")).hasSize(3);
         assertThat(paged.path("pager").path("total").asLong()).isGreaterThanOrEqualTo(total);
+        // calls outside any run (the start-up check of the central user) have no run and no pair
+        JsonNode all = admin("/api/requests?pageSize=1000");
+        List<JsonNode> startUp = new ArrayList<>();
+        all.path("requests").forEach(r -> {
+            if (r.path("step").asText().equals("checks.get")) {
+                startUp.add(r);
+            }
+        });
+        assertThat(startUp).singleElement().satisfies(r -> {
+            assertThat(r.path("path").asText()).isEqualTo("/api/me");
+            assertThat(r.path("jobId").isMissingNode() || r.path("jobId").isNull()).isTrue();
+            assertThat(r.path("instance").asText()).isEqualTo(f.pair.centralServer().url());
+            assertThat(r.path("status").asInt()).isEqualTo(200);
+        });
         assertThat(status("/api/requests?status=teapot", basic())).isEqualTo(400);
         assertThat(status("/api/requests", null)).isEqualTo(401);
     }
