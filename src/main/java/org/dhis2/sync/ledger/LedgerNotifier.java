@@ -143,6 +143,11 @@ public final class LedgerNotifier extends EventNotifierSupport {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        writer.start();
+    }
+
+    @Override
     protected void doStop() throws Exception {
         emitAll();
         writer.close();

@@ -47,7 +47,13 @@ final class LedgerWriter implements AutoCloseable {
         this.eachRound = eachRound;
         this.thread = new Thread(this::run, "dhis2-sync-request-ledger");
         thread.setDaemon(true);
-        thread.start();
+    }
+
+    /** Starts writing (with Camel: an engine that never starts leaves no thread behind). */
+    void start() {
+        if (!thread.isAlive() && !closing) {
+            thread.start();
+        }
     }
 
     void add(LedgerRow row) {
@@ -181,11 +187,12 @@ final class LedgerWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int left = queue.size();
-        if (thread.isAlive() || left > 0) {
-            lost.addAndGet(left);
+        if (thread.isAlive()) {
             thread.interrupt();
         }
+        List<LedgerRow> left = new ArrayList<>();
+        queue.drainTo(left);
+        lost.addAndGet(left.size());
         reportLost();
         LOG.info("Request ledger closed: {} calls recorded since start, {} could not be recorded", written.get(),
                 lost.get());
