@@ -58,6 +58,7 @@ class RequestLedgerTest {
             pair.local().setCredentials("admin", LOCAL_PASSWORD);
             pair.central().setCredentials("admin", CENTRAL_PASSWORD);
             return Map.of("sync.dataValues.pageSize", "50", "sync.completeRegistrations.pageSize", "50",
+                    "sync.events.pageSize", "7",
                     "local.password", LOCAL_PASSWORD, "central.password", CENTRAL_PASSWORD,
                     "sync.admin.username", "ops", "sync.admin.password", ADMIN_PASSWORD);
         });
@@ -249,6 +250,33 @@ class RequestLedgerTest {
         assertThat(count("select count(*) from request_ledger")).isEqualTo(before + 1);
         assertThat(count("select count(*) from request_ledger where path = '/api/old'")).isEqualTo(1);
         assertThat(count("select count(*) from request_ledger where run_id = " + run.id())).isPositive();
+    }
+
+    @Test
+    @Order(5)
+    void trackerPagesSentInParallelCarryTheirPageNumbers() throws Exception {
+        f.pair.central().requests().clear();
+
+        JobRun events = f.run("EVENT_PROGRAMS_DATA_SYNC");
+
+        assertThat(events.status()).as(events.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(ledger.flush(Duration.ofSeconds(10))).isTrue();
+        List<Map<String, Object>> pages = rows("select * from request_ledger where run_id = " + events.id()
+                + " and step = 'events.sendPage'");
+        List<RequestLog.Entry> posts = f.pair.central().requests().matching("POST", "/api/tracker");
+        long deletes = count("select count(*) from request_ledger where run_id = " + events.id()
+                + " and step = 'events.sendDeletes' and page is not null");
+        assertThat(pages.size() + deletes).isEqualTo(posts.size());
+        assertThat(pages).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(pages.stream().map(r -> (Integer) r.get("page")).sorted().toList())
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, pages.size()).boxed().toList());
+        assertThat(pages).allSatisfy(r -> {
+            assertThat(r.get("stage")).isEqualTo("events");
+            assertThat(r.get("status")).isEqualTo(200);
+            assertThat(r.get("path").toString()).startsWith("/api/tracker");
+        });
+        System.out.println("request ledger figures: " + pages.size() + " event pages, pages "
+                + pages.stream().map(r -> r.get("page")).sorted().toList());
     }
 
     static String basic() {
