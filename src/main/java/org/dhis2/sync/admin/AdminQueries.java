@@ -72,6 +72,23 @@ public final class AdminQueries {
         return paged(pair, "admin-items", "items", paging, s, ItemKinds.oneOf("kind", kind, ItemKinds.ITEMS));
     }
 
+    // issue 17: the request ledger
+    /** {@code GET /api/requests}: calls to DHIS2, newest first (filters run, status, since). */
+    public Map<String, Object> requests(String pair, String run, String status, String since, String page,
+                                        String pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        return paged(pair, "admin-requests", "requests", paging, RequestFilters.of(run, status, since));
+    }
+
+    /** {@code GET /api/jobs/runs/{jobId}/requests}: the calls of one run, newest first. */
+    public Map<String, Object> runRequests(String pair, String jobId, String status, String since, String page,
+                                           String pageSize) {
+        if (RequestFilters.run(jobId) == null) {
+            throw AdminApiException.badParameter("jobId", "is required");
+        }
+        return requests(pair, jobId, status, since, page, pageSize);
+    }
+
     static String jobType(String jobType) {
         if (jobType == null || !JOB_TYPE.matcher(jobType).matches()) {
             throw AdminApiException.badParameter("jobType", "must be a job type such as DATA_SYNC");

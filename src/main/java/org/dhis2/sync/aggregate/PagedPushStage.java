@@ -105,6 +105,7 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         P page = exchange.getMessage().getMandatoryBody(pageType);
         StageTally t = tally(exchange);
         exchange.setProperty(pageProperty, page);
+        exchange.setProperty(org.dhis2.sync.ledger.LedgerNotifier.PAGE, page.number()); // the request ledger's page
         synchronized (t) { // pages may be in flight at once (sync.dataValues.parallelism): one tally per run
             exchange.setProperty(itemProperty, t.pagesStage.startItem(pageDescription(page)));
             t.pages = Math.max(t.pages, page.number());

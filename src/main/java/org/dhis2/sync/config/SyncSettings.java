@@ -64,6 +64,9 @@ public final class SyncSettings {
     private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
     private final LoadSettings load;
+    // issue 17 (request ledger, management server)
+    private final String managementHost;
+    private final int ledgerRetentionDays;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -124,6 +127,9 @@ public final class SyncSettings {
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
+        // issue 17 (request ledger, management server)
+        this.managementHost = c.host("sync.management.host");
+        this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -318,6 +324,17 @@ public final class SyncSettings {
 
     public List<JobSchedule> jobSchedules() {
         return List.copyOf(jobSchedules.values());
+    }
+
+    // issue 17 (request ledger, management server)
+    /** The address the management server binds to (sync.management.host; 0.0.0.0 = every interface). */
+    public String managementHost() {
+        return managementHost;
+    }
+
+    /** Request ledger rows older than this many days are deleted (sync.ledger.retentionDays). */
+    public int ledgerRetentionDays() {
+        return ledgerRetentionDays;
     }
 
     /** Collects problems with key names; a secret's value is never echoed. */
@@ -580,6 +597,17 @@ public final class SyncSettings {
                 problem("sync.admin.token", "must not contain spaces");
             }
             return new AdminCredentials(username, password, token);
+        }
+
+        // issue 17: an address to bind to, a literal (IPv4, IPv6) or a host name, never resolved here
+        String host(String key) {
+            String v = p.getProperty(key, "").trim();
+            if (!v.matches("[A-Za-z0-9][A-Za-z0-9.\\-]{0,252}|[0-9A-Fa-f:.%]*:[0-9A-Fa-f:.%]*")) {
+                problem(key, v.isEmpty() ? "is required (the address to listen on: 0.0.0.0 = every interface,"
+                        + " 127.0.0.1 = this machine only)" : "'" + v + "' is not an IP address or host name");
+                return "0.0.0.0";
+            }
+            return v;
         }
 
         void throwIfAny() {

@@ -104,6 +104,11 @@ public final class Engine implements AutoCloseable {
             main.bind("syncPairs", syncPairs);
             bindHealthChecks(main, syncPairs, pairs.get(PairConfigs.DEFAULT));
             main.bind("dhis2Authentication", authentication(pairs.values()));
+            // issue 17: request ledger of every DHIS2 call (every pair's instances); Jolokia behind the admin login
+            org.dhis2.sync.ledger.RequestLedger.bind(main, settings, database.dataSource(), pairs.values().stream()
+                    .flatMap(p -> java.util.stream.Stream.of(p.settings().local().url(), p.settings().central().url()))
+                    .distinct().toList());
+            main.addMainListener(org.dhis2.sync.observe.ManagementServer.guard());
             main.bind("dhis2RetryAfter", new RetryAfter(Duration.ofMillis(settings.retryDelayMillis()),
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             Map<String, java.util.List<org.dhis2.sync.config.JobSchedule>> schedules = new LinkedHashMap<>();
@@ -208,6 +213,7 @@ public final class Engine implements AutoCloseable {
         derived.put("camel.management.metricsEnabled", "true");
         derived.put("camel.metrics.enabled", "true");
         derived.put("camel.health.enabled", "true");
+        org.dhis2.sync.observe.ManagementServer.derive(settings, derived); // issue 17: host, Jolokia
         // credentials are added inside the HTTP client, never carried on messages
         derived.put("camel.component.http.httpClientConfigurer", "#dhis2Authentication");
         // retries are ours (redelivery policy in routes/error-handling.camel.yaml), not the HTTP client's

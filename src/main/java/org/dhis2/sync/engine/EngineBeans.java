@@ -77,6 +77,7 @@ public final class EngineBeans {
         t.put("reservedValueHandout", org.dhis2.sync.reserved.ReservedValueHandout.class);
         t.put("reservedValueClients", org.dhis2.sync.reserved.HandoutAuthentication.class);
         t.put("reservedValuesHealthCheck", org.dhis2.sync.reserved.ReservedValuesHealthCheck.class);
+        t.put("requestLedger", org.dhis2.sync.ledger.RequestLedger.class);
         TYPES = java.util.Collections.unmodifiableMap(t);
     }
 

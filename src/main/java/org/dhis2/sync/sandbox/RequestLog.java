@@ -12,10 +12,12 @@ public final class RequestLog {
     /**
      * One request; {@code body} is kept only while body recording is on (tests), never in benchmarks. The two
      * {@link System#nanoTime()} stamps say when the request arrived and when its answer started
-     * (an entry is added then, before the client can read a byte of the answer).
+     * (an entry is added then, before the client can read a byte of the answer). {@code requestId} is the
+     * request's X-Request-ID header (null without one): what a DHIS2 behind nginx would log, and tests match the
+     * engine's request ledger against.
      */
     public record Entry(long number, String method, String path, String query, int status, byte[] body,
-                        long receivedNanos, long answeredNanos) {
+                        long receivedNanos, long answeredNanos, String requestId) {
         /** The body as DHIS2's sniffing imports read it: gzip or zip unwrapped by its magic bytes ({@link #body} is raw). */
         public String bodyText() {
             if (body == null) {

@@ -163,7 +163,8 @@ public final class SandboxServer implements AutoCloseable {
         String loggedPath = path;
         // logged when the answer starts: a client that has read the answer always finds its request in the log
         SandboxResponse response = new SandboxResponse(exchange, fault,
-                status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received));
+                status -> log(number, method, loggedPath, rawQuery, status, recordedBody, received,
+                        request.header(REQUEST_ID).orElse(null)));
         response.beforeWire(() -> sleep(answerDelay));
         response.gzipOnTheWay(contentType -> LinkProxy.gzips(link, request, contentType));
         boolean tooLarge = overLimit;
@@ -207,7 +208,7 @@ public final class SandboxServer implements AutoCloseable {
             }
         } catch (SandboxResponse.ConnectionDropped e) {
             if (!response.committed()) {
-                log(number, method, path, rawQuery, 0, recorded, received);
+                log(number, method, path, rawQuery, 0, recorded, received, request.header(REQUEST_ID).orElse(null));
             }
             throw e; // the JDK server closes the connection without finishing the answer
         } catch (IOException e) {
@@ -221,10 +222,13 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private void log(long number, String method, String path, String query, int status, byte[] body,
-                     long received) {
+                     long received, String requestId) {
         instance.requests().add(new RequestLog.Entry(number, method, path, query == null ? "" : query, status, body,
-                received, System.nanoTime()));
+                received, System.nanoTime(), requestId));
     }
+
+    /** Logged with each request (RequestLog.Entry#requestId), as a proxy in front of DHIS2 would log it. */
+    private static final String REQUEST_ID = "X-Request-ID";
 
     private void dispatch(SandboxRequest request, SandboxResponse response) throws IOException {
         var match = router.find(request.method(), request.path(), instance.version());

@@ -409,6 +409,7 @@ public final class TrackerPushStage {
     /** Split branch: the page it sends (its body) goes to the variable {@value #PAGE}. */
     public void beginPage(Exchange exchange) {
         exchange.setVariable(PAGE, exchange.getMessage().getBody(Page.class));
+        exchange.setProperty(org.dhis2.sync.ledger.LedgerNotifier.PAGE, page(exchange).number); // request ledger
     }
 
     public boolean hasDeletes(Exchange exchange) {

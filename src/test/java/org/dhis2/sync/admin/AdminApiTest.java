@@ -99,7 +99,8 @@ class AdminApiTest {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = (rest.getPath() + verb.getPath()).replace("{jobType}", "DATA_SYNC")
                         .replace("{kind}", "dataValue").replace("{uid}", "x")
-                        .replace("{operation}", "generate").replace("{pair}", "default");
+                        .replace("{operation}", "generate").replace("{pair}", "default")
+                        .replace("{jobId}", "00000000-0000-0000-0000-000000000000");
                 all.add(new String[] {verb.asVerb().toUpperCase(), path});
             }
         }
@@ -116,13 +117,17 @@ class AdminApiTest {
                 "GET /api/sync/conflicts", "GET /api/sync/items",
                 "POST /api/sync/items/dataValue/x/resend", "GET /api/trackedEntityAttributes/x/generate",
                 "POST /api/download/trackedEntities", "GET /api/pairs",
+                // issue 17: the request ledger
+                "GET /api/requests", "GET /api/jobs/runs/00000000-0000-0000-0000-000000000000/requests",
                 // every path once more for a pair named in it
                 "GET /api/pairs/default/jobs", "POST /api/pairs/default/jobs/DATA_SYNC/execute",
                 "GET /api/pairs/default/jobs/DATA_SYNC/runs", "GET /api/pairs/default/scheduling/completed/DATA_SYNC",
                 "GET /api/pairs/default/scheduling/running/DATA_SYNC", "GET /api/pairs/default/sync/conflicts",
                 "GET /api/pairs/default/sync/items", "POST /api/pairs/default/sync/items/dataValue/x/resend",
                 "GET /api/pairs/default/trackedEntityAttributes/x/generate",
-                "POST /api/pairs/default/download/trackedEntities");
+                "POST /api/pairs/default/download/trackedEntities",
+                "GET /api/pairs/default/requests",
+                "GET /api/pairs/default/jobs/runs/00000000-0000-0000-0000-000000000000/requests");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));
