@@ -64,6 +64,8 @@ public final class SyncSettings {
     private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
     private final LoadSettings load;
+    // several engine nodes on one database (README "Several nodes")
+    private final int clusterCheckinIntervalMillis;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -124,6 +126,7 @@ public final class SyncSettings {
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
+        this.clusterCheckinIntervalMillis = c.integer("sync.cluster.checkinIntervalMillis", 500, 600_000);
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -286,6 +289,11 @@ public final class SyncSettings {
 
     public int dbPoolSize() {
         return dbPoolSize;
+    }
+
+    /** How often each node tells the cluster it is alive (sync.cluster.checkinIntervalMillis, Quartz's check-in). */
+    public int clusterCheckinIntervalMillis() {
+        return clusterCheckinIntervalMillis;
     }
 
     public int managementPort() {

@@ -87,7 +87,7 @@ public final class Engine implements AutoCloseable {
         main.setShutdownStrategy(new org.apache.camel.main.SimpleMainShutdownStrategy());
         JobCoordinator jobs = new JobCoordinator(database.dataSource(), "default");
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
-        JobScheduler jobScheduler = new JobScheduler(settings.jobSchedules(), jobs,
+        JobScheduler jobScheduler = new JobScheduler("default", settings.jobSchedules(), jobs,
                 new org.dhis2.sync.job.RunWindows(settings.runWindows()));
         JobHistory jobHistory = new JobHistory(database.dataSource(), "default");
         JobOperations jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
@@ -115,7 +115,10 @@ public final class Engine implements AutoCloseable {
                     Duration.ofSeconds(settings.maxRetryAfterSeconds())));
             main.bind("jobs", jobs);
             main.bind("jobScheduler", jobScheduler);
-            main.bind("jobScheduleRoutes", new JobScheduleRoutes(settings.jobSchedules()));
+            main.bind("jobScheduleRoutes", new JobScheduleRoutes("default", settings.jobSchedules()));
+            // cron schedules in Quartz's clustered store on the bookkeeping database (README "Several nodes")
+            main.bind("quartz", org.dhis2.sync.job.ClusteredQuartz.component(database.dataSource(),
+                    settings.clusterCheckinIntervalMillis(), Map.of("default", settings.jobSchedules())));
             main.bind("jobControl", jobControl);
             main.bind("availabilityCheck", new AvailabilityCheck(settings.availabilityAttempts()));
             main.bind("metadataVersions", new MetadataVersionSync(new MetadataVersionBookkeeping(

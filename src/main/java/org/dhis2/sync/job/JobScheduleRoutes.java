@@ -9,30 +9,32 @@ import org.apache.camel.spi.RouteTemplateParameterSource;
 import org.dhis2.sync.config.JobSchedule;
 
 /**
- * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per enabled job, route
- * id {@code schedule.<TYPE>}, template jobCronSchedule or jobDelaySchedule. Camel asks this bean when it loads the
- * templates.
+ * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per enabled job of the
+ * sync pair, template jobCronSchedule or jobDelaySchedule, names from {@link JobEndpoints}. Camel asks this bean when
+ * it loads the templates.
  */
 public final class JobScheduleRoutes implements RouteTemplateParameterSource {
 
-    static final String ROUTE_PREFIX = "schedule.";
     private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
 
-    public JobScheduleRoutes(List<JobSchedule> schedules) {
+    public JobScheduleRoutes(String syncPair, List<JobSchedule> schedules) {
         for (JobSchedule s : schedules) {
             if (!s.enabled()) {
                 continue;
             }
             Map<String, Object> parameters = new LinkedHashMap<>();
             parameters.put("jobType", s.jobType());
+            parameters.put("jobRoute", JobEndpoints.jobRoute(syncPair, s.jobType()));
             if (s.isCron()) {
                 parameters.put(TEMPLATE_ID, "jobCronSchedule");
+                parameters.put("quartzGroup", JobEndpoints.quartzGroup(syncPair));
                 parameters.put("cron", s.quartzCron());
             } else {
                 parameters.put(TEMPLATE_ID, "jobDelaySchedule");
+                parameters.put("delayEndpoint", JobEndpoints.delayEndpoint(syncPair, s.jobType()));
                 parameters.put("delaySeconds", s.delaySeconds());
             }
-            routes.put(ROUTE_PREFIX + s.jobType(), parameters);
+            routes.put(JobEndpoints.scheduleRouteId(syncPair, s.jobType()), parameters);
         }
     }
 
