@@ -122,7 +122,7 @@ public final class RunLocks {
      */
     public int closeOrphans(String jobType) {
         List<String> types = sharing(jobType);
-        String summary = "FAILED: the node running it stopped before the run ended (found when " + jobType
+        String summary = "The node running it stopped before the run ended (found when " + jobType
                 + " started on " + NODE + "); what it did not send is sent by the next run.";
         int closed = 0;
         try (Connection c = dataSource.getConnection();
