@@ -89,9 +89,13 @@ public final class JobScheduler {
                 nextExecutionTime(s.jobType()).map(Instant::toString).orElse("when the running run ends")));
     }
 
-    /** Stops the delay timers; runs in progress go on until Camel stops. */
+    /**
+     * Stops the delay timers, and this node's taking of cron fires (Quartz standby: the other nodes of the cluster go
+     * on with the schedules); runs in progress go on until Camel stops.
+     */
     public void stop() {
         runWindows.stop(); // the engine stops: runs are asked to stop anyway
+        standbyQuartz();
         ScheduledExecutorService t = timer;
         timer = null;
         delayTimers.values().forEach(f -> f.cancel(false));
@@ -210,6 +214,19 @@ public final class JobScheduler {
                     e.getMessage());
         }
         return false;
+    }
+
+    private void standbyQuartz() {
+        CamelContext c = context;
+        QuartzComponent quartz = c == null ? null : (QuartzComponent) c.hasComponent("quartz");
+        Scheduler scheduler = quartz == null ? null : quartz.getScheduler();
+        try {
+            if (scheduler != null && !scheduler.isShutdown()) {
+                scheduler.standby();
+            }
+        } catch (SchedulerException e) {
+            LOG.warn("Cannot stop taking cron fires: {}", e.getMessage());
+        }
     }
 
     private Scheduler quartz() throws SchedulerException {

@@ -3,7 +3,6 @@ package org.dhis2.sync.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +22,8 @@ import javax.sql.DataSource;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.engine.TestEngines;
+import org.dhis2.sync.job.RunLocks;
 import org.dhis2.sync.sandbox.AggregateStore;
-import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.Fault;
 import org.dhis2.sync.sandbox.GeneratorSpec;
@@ -85,6 +83,9 @@ class TwoNodesTest {
         for (EngineProcess n : new EngineProcess[] {nodeA, nodeB}) {
             if (n != null) {
                 n.close();
+                // what went wrong or was odd on the node, for the test report
+                n.fullLog().lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN "))
+                        .forEach(l -> System.out.println("node log: " + l));
             }
         }
         if (database != null) {
@@ -212,7 +213,8 @@ class TwoNodesTest {
             assertThat(closed.summary()).startsWith("The node running it stopped before the run ended")
                     .contains("on " + node(survivor));
             assertThat(closed.finished()).isAfter(killedAt);
-            assertThat(values(pair.central())).as("central after the takeover").isEqualTo(values(pair.local()))
+            assertThat(KillPointsTest.values(pair.central())).as("central after the takeover")
+                    .isEqualTo(KillPointsTest.values(pair.local()))
                     .containsValue("70000");
         } finally {
             pair.central().faults().clear();
@@ -233,14 +235,9 @@ class TwoNodesTest {
         }
     }
 
+    /** job_run.node of a node: its JVM's name, pid@host (every node here runs on this host). */
     private static String node(EngineProcess p) {
-        return String.valueOf(p.pid()) + "@" + hostOf(p);
-    }
-
-    /** job_run.node is the JVM's name, pid@host: every node here runs on this host. */
-    private static String hostOf(EngineProcess p) {
-        String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
-        return self.substring(self.indexOf('@') + 1);
+        return p.pid() + RunLocks.NODE.substring(RunLocks.NODE.indexOf('@'));
     }
 
     /** The id and node of the job's run in progress. */
@@ -278,16 +275,5 @@ class TwoNodesTest {
     private static Instant instant(ResultSet rs, int column) throws java.sql.SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    private static Map<String, String> values(Dhis2Instance instance) {
-        Map<String, String> values = new HashMap<>();
-        instance.aggregate().forEach(v -> {
-            if (!v.deleted()) {
-                values.put(v.dataElement() + '|' + v.period() + '|' + v.orgUnit() + '|' + v.categoryOptionCombo()
-                        + '|' + v.attributeOptionCombo(), v.value());
-            }
-        });
-        return values;
     }
 }
