@@ -39,6 +39,7 @@ public final class JobCoordinator {
     private final DataSource dataSource;
     private final String syncPair;
     private final RunLocks locks;
+    private final ClusterRuns cluster;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
     private final List<Consumer<JobRun>> finishListeners = new CopyOnWriteArrayList<>();
@@ -49,6 +50,7 @@ public final class JobCoordinator {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
         this.locks = new RunLocks(dataSource, syncPair);
+        this.cluster = new ClusterRuns(dataSource, syncPair);
     }
 
     public String syncPair() {
@@ -104,10 +106,10 @@ public final class JobCoordinator {
                         : new JobAlreadyRunningException(jobType, other.jobType(), other.started());
             }
             if (!locks.tryLock(jobType)) {
-                throw locks.refusal(jobType);
+                throw cluster.refusal(jobType);
             }
             try {
-                locks.closeOrphans(jobType); // under the locks: what job_run calls RUNNING there has no node left
+                cluster.closeOrphans(jobType); // under the locks: what job_run calls RUNNING there has no node left
                 created = insert(jobType, trigger, scheduledFire);
             } catch (RuntimeException e) {
                 locks.release(jobType);
@@ -242,8 +244,8 @@ public final class JobCoordinator {
     }
 
     /** The run of the job that ended last on any node (job_run). */
-    public Optional<RunLocks.Ended> lastEndedInCluster(String jobType) {
-        return locks.lastEnded(jobType);
+    public Optional<ClusterRuns.Ended> lastEndedInCluster(String jobType) {
+        return cluster.lastEnded(jobType);
     }
 
     /** Whether a run of the job is in progress on another node. */
@@ -277,8 +279,8 @@ public final class JobCoordinator {
             }
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState()) && scheduledFire != null) { // job_run_one_run_per_fire
-                throw JobAlreadyRunningException.fireTaken(jobType, scheduledFire, locks.runOfFire(jobType,
-                        scheduledFire).map(RunLocks.Holder::node).orElse("another node"), e);
+                throw JobAlreadyRunningException.fireTaken(jobType, scheduledFire, cluster.runOfFire(jobType,
+                        scheduledFire).map(ClusterRuns.Holder::node).orElse("another node"), e);
             }
             throw new IllegalStateException("cannot record the start of " + jobType + ": " + e.getMessage(), e);
         }

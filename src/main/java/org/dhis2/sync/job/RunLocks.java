@@ -2,19 +2,15 @@ package org.dhis2.sync.job;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.management.ManagementFactory;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -26,21 +22,14 @@ import org.slf4j.LoggerFactory;
  * One run per job, cluster-wide: PostgreSQL session advisory locks, one per job and one per stage it runs (jobs that
  * share a stage never run together, see {@link JobStages}), held for the whole run on a connection of their own
  * (outside the pool, so a long run never holds a pool slot). A node that dies closes that connection, which frees its
- * locks; the run rows it left RUNNING are closed FAILED by the next start of a job sharing their stages.
+ * locks; the run rows it left RUNNING are closed FAILED by the next start of a job sharing their stages
+ * ({@link ClusterRuns}).
  */
 public final class RunLocks {
 
     /** This engine process, as job_run.node records it: {@code <pid>@<host>}. */
     public static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
     private static final Logger LOG = LoggerFactory.getLogger(RunLocks.class);
-
-    /** A run that holds a lock somebody else wanted, as job_run shows it. */
-    public record Holder(String jobType, Instant started, String node) {
-    }
-
-    /** The last run of a job that ended, on any node. */
-    public record Ended(Instant started, Instant finished) {
-    }
 
     private final DataSource dataSource;
     private final String syncPair;
@@ -116,101 +105,6 @@ public final class RunLocks {
         }
     }
 
-    /**
-     * Closes as FAILED the runs of job types sharing a stage with this one that job_run still calls RUNNING: called
-     * while holding this job's locks, so their nodes stopped before the runs ended. Returns how many it closed.
-     */
-    public int closeOrphans(String jobType) {
-        List<String> types = sharing(jobType);
-        String summary = "The node running it stopped before the run ended (found when " + jobType
-                + " started on " + NODE + "); what it did not send is sent by the next run.";
-        int closed = 0;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-orphans-close"))) {
-            s.setString(1, summary);
-            s.setString(2, syncPair);
-            s.setArray(3, c.createArrayOf("text", types.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    closed++;
-                    LOG.warn("{} run {} was left RUNNING by {}, which stopped: recorded as FAILED", rs.getString(2),
-                            rs.getLong(1), rs.getString(3));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot close the runs of stopped nodes: " + e.getMessage(), e);
-        }
-        return closed;
-    }
-
-    /** The running run that keeps the job from starting (this job or one sharing a stage), as job_run tells. */
-    public Optional<Holder> holder(String jobType) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-running"))) {
-            s.setString(1, syncPair);
-            Array types = c.createArrayOf("text", sharing(jobType).toArray());
-            s.setArray(2, types);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Holder(rs.getString(1), rs.getTimestamp(2).toInstant(),
-                        rs.getString(3))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            LOG.warn("Cannot read which run holds {}: {}", jobType, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** The refusal of a start because a run on another node holds one of the job's locks. */
-    public JobAlreadyRunningException refusal(String jobType) {
-        Optional<Holder> h = holder(jobType);
-        if (h.isEmpty()) {
-            return new JobAlreadyRunningException(jobType); // its run is ending or starting right now
-        }
-        return h.get().jobType().equals(jobType)
-                ? new JobAlreadyRunningException(jobType, h.get().started(), h.get().node())
-                : new JobAlreadyRunningException(jobType, h.get().jobType(), h.get().started());
-    }
-
-    /** The run of the job that ended last, on any node of the cluster. */
-    public Optional<Ended> lastEnded(String jobType) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-last-finished"))) {
-            s.setString(1, syncPair);
-            s.setString(2, jobType);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Ended(rs.getTimestamp(1).toInstant(),
-                        rs.getTimestamp(2).toInstant())) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the last run of " + jobType + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The node and start of the run the given cron fire started, when one did. */
-    public Optional<Holder> runOfFire(String jobType, Instant fire) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-of-fire"))) {
-            s.setString(1, syncPair);
-            s.setString(2, jobType);
-            s.setTimestamp(3, Timestamp.from(fire));
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Holder(jobType, rs.getTimestamp(2).toInstant(), rs.getString(1)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            LOG.warn("Cannot read the run of {} due at {}: {}", jobType, fire, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private static List<String> sharing(String jobType) {
-        List<String> types = new ArrayList<>(List.of(jobType));
-        org.dhis2.sync.config.JobSchedule.JOB_TYPES.stream()
-                .filter(t -> !t.equals(jobType) && JobStages.sharingStages(jobType, List.of(t)).isPresent())
-                .forEach(types::add);
-        return types;
-    }
-
     private boolean call(String sql, String name) throws SQLException {
         try (PreparedStatement s = connection().prepareStatement(SqlFile.get(sql))) {
             s.setString(1, "dhis2-sync run lock " + name);
@@ -218,6 +112,23 @@ public final class RunLocks {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        } catch (SQLException e) {
+            dropBrokenConnection(e);
+            throw e;
+        }
+    }
+
+    /** A failed statement may mean a lost session: its locks are gone with it; the next lock opens a new one. */
+    private void dropBrokenConnection(SQLException e) {
+        try {
+            if (connection != null && !connection.isValid(2)) {
+                LOG.warn("The run lock session ended ({}); the runs of {} hold no lock any more", e.getMessage(),
+                        held.keySet());
+                connection.close();
+                connection = null;
+            }
+        } catch (SQLException ignored) {
+            connection = null;
         }
     }
 
