@@ -89,7 +89,11 @@ class RunLocksTest {
         assertThat(count("select count(*) from job_run")).as("refused starts record no run").isEqualTo(1);
         assertThat(nodeB.runningElsewhere("DATA_SYNC")).isTrue();
 
+        // a run in progress on another node is not mistaken for one a crash left RUNNING
+        assertThat(new JobHistory(ds, "default").lastEnded("DATA_SYNC")).isEmpty();
         nodeA.finish(run);
+        assertThat(new JobHistory(ds, "default").lastEnded("DATA_SYNC")).hasValueSatisfying(e ->
+                assertThat(e.status()).isEqualTo("SUCCESS"));
         assertThat(nodeB.lastEndedInCluster("DATA_SYNC")).hasValueSatisfying(e -> {
             assertThat(e.started()).isEqualTo(run.started());
             assertThat(e.finished()).isEqualTo(run.finished());
@@ -122,6 +126,10 @@ class RunLocksTest {
         // a META_DATA_SYNC row of an even older crash (it shares the data value stage)
         sql("insert into job_run (job_id, job_type, status, started, node) values"
                 + " ('old-crash', 'META_DATA_SYNC', 'RUNNING', now() - interval '1 hour', '4711@gone')");
+        // (a JobHistory made now stands for a node started after the dying one's runs began)
+        Thread.sleep(5);
+        JobHistory history = new JobHistory(ds, "default");
+        assertThat(history.lastEnded("DATA_SYNC")).as("running on a live node").isEmpty();
         JobCoordinator survivor = new JobCoordinator(ds, "default");
         assertThatThrownBy(() -> survivor.begin("DATA_SYNC", "SCHEDULE"))
                 .isInstanceOf(JobAlreadyRunningException.class);
@@ -129,6 +137,10 @@ class RunLocksTest {
         // the dying node's lock session ends, as when its process is killed
         assertThat(count("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity"
                 + " where application_name like 'dhis2-sync run locks%') t")).isEqualTo(1);
+        // the dead node's run is not running any more: it counts as FAILED, before anybody closed it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> history.lastEnded("DATA_SYNC").map(JobHistory.EndedRun::status).orElse(""),
+                        "FAILED"::equals);
         JobRun taken = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .ignoreExceptionsInstanceOf(JobAlreadyRunningException.class)
                 .until(() -> survivor.begin("DATA_SYNC", "SCHEDULE"), r -> r != null);
