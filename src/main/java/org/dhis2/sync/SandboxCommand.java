@@ -15,6 +15,7 @@ import org.dhis2.sync.db.BookkeepingDatabase;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.EngineStartException;
 import org.dhis2.sync.job.JobCoordinator;
+import org.dhis2.sync.job.JobEndpoints;
 import org.dhis2.sync.job.JobRun;
 import org.dhis2.sync.job.JobScheduler;
 import org.dhis2.sync.sandbox.Dhis2Version;
@@ -242,7 +243,7 @@ final class SandboxCommand {
             any = true;
             out.println("Running " + job + " once...");
             JobRun before = runs.lastFinished(job).orElse(null);
-            Exchange result = engine.context().createProducerTemplate().send("direct:default.job." + job,
+            Exchange result = engine.context().createProducerTemplate().send(JobEndpoints.jobRoute(runs.syncPair(), job),
                     e -> e.getMessage().setHeader("trigger", "SANDBOX_START"));
             JobRun run = runs.lastFinished(job).filter(r -> r != before).orElse(null);
             if (run == null) {

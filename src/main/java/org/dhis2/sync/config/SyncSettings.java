@@ -67,6 +67,8 @@ public final class SyncSettings {
     // issue 17 (request ledger, management server)
     private final String managementHost;
     private final int ledgerRetentionDays;
+    // several engine nodes on one database (README "Several nodes")
+    private final int clusterCheckinIntervalMillis;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -130,6 +132,7 @@ public final class SyncSettings {
         // issue 17 (request ledger, management server)
         this.managementHost = c.host("sync.management.host");
         this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
+        this.clusterCheckinIntervalMillis = c.integer("sync.cluster.checkinIntervalMillis", 500, 600_000);
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -292,6 +295,11 @@ public final class SyncSettings {
 
     public int dbPoolSize() {
         return dbPoolSize;
+    }
+
+    /** How often each node tells the cluster it is alive (sync.cluster.checkinIntervalMillis, Quartz's check-in). */
+    public int clusterCheckinIntervalMillis() {
+        return clusterCheckinIntervalMillis;
     }
 
     public int managementPort() {

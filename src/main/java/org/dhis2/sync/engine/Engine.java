@@ -115,6 +115,9 @@ public final class Engine implements AutoCloseable {
             pairs.forEach((name, pair) -> schedules.put(name, pair.settings().jobSchedules()));
             main.bind("pairRoutes", new PairRoutes(pairs, settings.properties(), new JobScheduleRoutes(schedules),
                     main::getCamelContext));
+            // cron schedules of every pair in Quartz's clustered store on the bookkeeping database (README "Several nodes")
+            main.bind("quartz", org.dhis2.sync.job.ClusteredQuartz.component(database.dataSource(),
+                    settings.clusterCheckinIntervalMillis(), schedules));
             pairs.values().forEach(pair -> pair.bind(main::bind));
             // admin HTTP API (routes/admin-api*.camel.yaml): one for all pairs, the pair named in the path
             AdminAuthentication admin = AdminAuthentication.of(settings.admin(), database.dataSource(), System.out);

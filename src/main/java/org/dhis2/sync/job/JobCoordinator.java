@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and ends job runs: at most one run per job type at a time (a trigger during a run is refused, not queued),
- * every run persisted in job_run with its progress tree. Routes call {@link #begin(Exchange, String)} and
+ * Starts and ends job runs: at most one run per job type at a time in the whole cluster (a trigger during a run is
+ * refused, not queued; {@link RunLocks} holds the run's locks in PostgreSQL), every run persisted in job_run with its
+ * progress tree. Routes call {@link #begin(Exchange, String)} and
  * {@link #finish(Exchange)}; stages find the run in the exchange property {@value #RUN_PROPERTY}.
  */
 public final class JobCoordinator {
@@ -37,25 +38,23 @@ public final class JobCoordinator {
 
     private final DataSource dataSource;
     private final String syncPair;
+    private final RunLocks locks;
+    private final ClusterRuns cluster;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
     private final List<Consumer<JobRun>> finishListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<JobRun>> beginListeners = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
-    /** The sync pair whose jobs this runs. */
-    public String pair() {
-        return syncPair;
-    }
-
-    /** The endpoint of a job's route in this pair (routes/*-job.camel.yaml: direct:{{pair}}.job.TYPE). */
-    public String jobEndpoint(String jobType) {
-        return "direct:" + syncPair + ".job." + jobType;
-    }
-
     public JobCoordinator(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
+        this.locks = new RunLocks(dataSource, syncPair);
+        this.cluster = new ClusterRuns(dataSource, syncPair);
+    }
+
+    public String syncPair() {
+        return syncPair;
     }
 
     /** The job run a stage works for; a stage called outside a job is a wiring error in the routes. */
@@ -78,16 +77,22 @@ public final class JobCoordinator {
             return handedOver;
         }
         String trigger = exchange.getMessage().getHeader("trigger", "SCHEDULE", String.class);
-        JobRun run = begin(jobType, trigger);
+        java.util.Date due = exchange.getMessage().getHeader("scheduledFireTime", java.util.Date.class);
+        JobRun run = begin(jobType, trigger, "SCHEDULE".equals(trigger) && due != null ? due.toInstant() : null);
         exchange.setProperty(RUN_PROPERTY, run);
         return run;
     }
 
-    /**
-     * Begins a run, unless this job or one that shares a stage with it (see {@link JobStages}) is running: then the
-     * trigger is refused with {@link JobAlreadyRunningException}.
-     */
     public JobRun begin(String jobType, String trigger) {
+        return begin(jobType, trigger, null);
+    }
+
+    /**
+     * Begins a run, unless this job or one that shares a stage with it (see {@link JobStages}) is running on any node:
+     * then the trigger is refused with {@link JobAlreadyRunningException}. {@code scheduledFire}: the cron fire that
+     * started it (null for other triggers); a fire starts one run in the cluster.
+     */
+    public JobRun begin(String jobType, String trigger, Instant scheduledFire) {
         JobRun created;
         synchronized (running) { // the check and the registration are one step across job types
             if (stopping) {
@@ -100,7 +105,16 @@ public final class JobCoordinator {
                         ? new JobAlreadyRunningException(jobType, other.started())
                         : new JobAlreadyRunningException(jobType, other.jobType(), other.started());
             }
-            created = insert(jobType, trigger);
+            if (!locks.tryLock(jobType)) {
+                throw cluster.refusal(jobType);
+            }
+            try {
+                cluster.closeOrphans(jobType); // under the locks: what job_run calls RUNNING there has no node left
+                created = insert(jobType, trigger, scheduledFire);
+            } catch (RuntimeException e) {
+                locks.release(jobType);
+                throw e;
+            }
             running.put(jobType, created);
         }
         JobRun run = created;
@@ -155,6 +169,7 @@ public final class JobCoordinator {
         } finally {
             running.remove(run.jobType(), run);
             lastFinished.put(run.jobType(), run);
+            locks.release(run.jobType()); // after the end is recorded: the next run sees it
         }
         LOG.info("{} {} (run {}): {}", run.jobType(), status, run.jobId(), run.summary());
         for (Consumer<JobRun> listener : finishListeners) {
@@ -210,12 +225,12 @@ public final class JobCoordinator {
         return running.isEmpty();
     }
 
-    /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */
     /** Called when a run has begun (e.g. to stop it at the end of its run window). */
     public void onBegin(Consumer<JobRun> listener) {
         beginListeners.add(listener);
     }
 
+    /** Called after every run has ended and been recorded (e.g. to start the delay before the next run). */
     public void onFinish(Consumer<JobRun> listener) {
         finishListeners.add(listener);
     }
@@ -228,6 +243,16 @@ public final class JobCoordinator {
         return Optional.ofNullable(lastFinished.get(jobType));
     }
 
+    /** The run of the job that ended last on any node (job_run). */
+    public Optional<ClusterRuns.Ended> lastEndedInCluster(String jobType) {
+        return cluster.lastEnded(jobType);
+    }
+
+    /** Whether a run of the job is in progress on another node. */
+    public boolean runningElsewhere(String jobType) {
+        return running.get(jobType) == null && locks.runningElsewhere(jobType);
+    }
+
     static String progressJson(JobRun run) {
         try {
             return JSON.writeValueAsString(run.progress().processes());
@@ -236,7 +261,7 @@ public final class JobCoordinator {
         }
     }
 
-    private JobRun insert(String jobType, String trigger) {
+    private JobRun insert(String jobType, String trigger, Instant scheduledFire) {
         String jobId = UUID.randomUUID().toString();
         Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it
         try (Connection c = dataSource.getConnection();
@@ -246,11 +271,17 @@ public final class JobCoordinator {
             s.setString(3, syncPair);
             s.setString(4, trigger);
             s.setTimestamp(5, Timestamp.from(started));
+            s.setString(6, RunLocks.NODE);
+            s.setTimestamp(7, scheduledFire == null ? null : Timestamp.from(scheduledFire));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return new JobRun(rs.getLong(1), jobId, jobType, trigger, started);
             }
         } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState()) && scheduledFire != null) { // job_run_one_run_per_fire
+                throw JobAlreadyRunningException.fireTaken(jobType, scheduledFire, cluster.runOfFire(jobType,
+                        scheduledFire).map(ClusterRuns.Holder::node).orElse("another node"), e);
+            }
             throw new IllegalStateException("cannot record the start of " + jobType + ": " + e.getMessage(), e);
         }
     }

@@ -62,7 +62,7 @@ public final class JobOperations implements JobControl {
     public String execute(String jobType, String trigger) {
         Exchange exchange = begin(jobType, trigger, java.util.Map.of());
         JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        template.asyncSend(coordinator.jobEndpoint(jobType), exchange).whenComplete((done, error) -> {
+        template.asyncSend(JobEndpoints.jobRoute(coordinator.syncPair(), jobType), exchange).whenComplete((done, error) -> {
             if (error != null || done.getException() != null) {
                 LOG.warn("{} run {} ({}) did not complete normally: {}", jobType, run.jobId(), trigger,
                         error != null ? error.getMessage() : done.getException().getMessage());
@@ -76,7 +76,7 @@ public final class JobOperations implements JobControl {
     public JobRun runAndWait(String jobType, String trigger, java.util.Map<String, Object> properties) {
         Exchange exchange = begin(jobType, trigger, properties);
         JobRun run = exchange.getProperty(JobCoordinator.RUN_PROPERTY, JobRun.class);
-        Exchange done = template.send(coordinator.jobEndpoint(jobType), exchange);
+        Exchange done = template.send(JobEndpoints.jobRoute(coordinator.syncPair(), jobType), exchange);
         if (done.getException() != null) {
             coordinator.abandon(done);
         }
@@ -86,8 +86,9 @@ public final class JobOperations implements JobControl {
     /** Begins a run (refused while it or a job sharing a stage runs) on an exchange for the job's route. */
     private Exchange begin(String jobType, String trigger, java.util.Map<String, Object> properties) {
         knownSchedule(jobType);
-        if (context == null || !JobScheduler.hasJobRoute(context, coordinator.pair(), jobType)) {
-            throw new IllegalArgumentException("job " + jobType + " has no route (direct:job." + jobType + ") installed");
+        if (context == null || !JobScheduler.hasJobRoute(context, coordinator.syncPair(), jobType)) {
+            throw new IllegalArgumentException("job " + jobType + " has no route ("
+                    + JobEndpoints.jobRoute(coordinator.syncPair(), jobType) + ") installed");
         }
         JobRun run = coordinator.begin(jobType, trigger);
         Exchange exchange = new DefaultExchange(context);

@@ -10,17 +10,16 @@ import org.dhis2.sync.config.JobSchedule;
 
 /**
  * The schedule routes to create from the templates in routes/job-schedules.camel.yaml: one per sync pair and enabled
- * job, route id {@code <pair>.schedule.<TYPE>}, template jobCronSchedule or jobDelaySchedule. Camel asks this bean
- * when it loads the templates.
+ * job, template jobCronSchedule or jobDelaySchedule, route id and names from {@link JobEndpoints}
+ * ({@code <pair>.schedule.<TYPE>}). Camel asks this bean (through the pairRoutes bean) when it loads the templates.
  */
 public final class JobScheduleRoutes implements RouteTemplateParameterSource {
 
-    static final String ROUTE_PREFIX = "schedule.";
     private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
 
-    /** The default pair's schedules only. */
-    public JobScheduleRoutes(List<JobSchedule> schedules) {
-        this(Map.of("default", schedules));
+    /** One pair's schedules. */
+    public JobScheduleRoutes(String syncPair, List<JobSchedule> schedules) {
+        add(syncPair, schedules);
     }
 
     /** Every pair's schedules, by pair. */
@@ -28,13 +27,13 @@ public final class JobScheduleRoutes implements RouteTemplateParameterSource {
         schedulesByPair.forEach(this::add);
     }
 
-    private void add(String pair, List<JobSchedule> schedules) {
+    private void add(String syncPair, List<JobSchedule> schedules) {
         for (JobSchedule s : schedules) {
             if (!s.enabled()) {
                 continue;
             }
             Map<String, Object> parameters = new LinkedHashMap<>();
-            parameters.put("pair", pair);
+            parameters.put("pair", syncPair);
             parameters.put("jobType", s.jobType());
             if (s.isCron()) {
                 parameters.put(TEMPLATE_ID, "jobCronSchedule");
@@ -43,7 +42,7 @@ public final class JobScheduleRoutes implements RouteTemplateParameterSource {
                 parameters.put(TEMPLATE_ID, "jobDelaySchedule");
                 parameters.put("delaySeconds", s.delaySeconds());
             }
-            routes.put(pair + "." + ROUTE_PREFIX + s.jobType(), parameters);
+            routes.put(JobEndpoints.scheduleRouteId(syncPair, s.jobType()), parameters);
         }
     }
 

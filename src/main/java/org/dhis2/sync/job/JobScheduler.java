@@ -25,14 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the schedules of routes/job-schedules.camel.yaml: the delay timers (a job's next run starts delaySeconds after
- * its previous run ended, whoever started that run), the overlap check of cron fires, and each job's next execution
- * time. Cron fires come from Quartz (group = the sync pair, trigger name = job type).
+ * Runs the schedules of routes/job-schedules.camel.yaml of one sync pair: the delay timers (a job's next run starts
+ * delaySeconds after its previous run ended, whoever started that run on whichever node), the overlap check of cron
+ * fires, and each job's next execution time. Cron fires come from Quartz's clustered store (group = the sync pair,
+ * trigger name = job type, see {@link ClusteredQuartz}).
  */
 public final class JobScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
+    private final String syncPair;
     private final Map<String, JobSchedule> schedules = new LinkedHashMap<>();
     private final JobCoordinator coordinator;
     private final RunWindows runWindows;
@@ -42,12 +44,14 @@ public final class JobScheduler {
     private volatile ScheduledExecutorService timer;
     private volatile ProducerTemplate template;
 
-    public JobScheduler(List<JobSchedule> schedules, JobCoordinator coordinator) {
-        this(schedules, coordinator, new RunWindows(Map.of()));
+    public JobScheduler(String syncPair, List<JobSchedule> schedules, JobCoordinator coordinator) {
+        this(syncPair, schedules, coordinator, new RunWindows(Map.of()));
     }
 
     /** With run windows: a fire outside its job's window is skipped; a run begun inside one stops at its end. */
-    public JobScheduler(List<JobSchedule> schedules, JobCoordinator coordinator, RunWindows runWindows) {
+    public JobScheduler(String syncPair, List<JobSchedule> schedules, JobCoordinator coordinator,
+                        RunWindows runWindows) {
+        this.syncPair = syncPair;
         this.runWindows = runWindows;
         coordinator.onBegin(runWindows::begun);
         schedules.forEach(s -> this.schedules.put(s.jobType(), s));
@@ -56,9 +60,9 @@ public final class JobScheduler {
     }
 
     /** True when the engine has a route for the job (direct:PAIR.job.TYPE). */
-    public static boolean hasJobRoute(CamelContext context, String pair, String jobType) {
+    public static boolean hasJobRoute(CamelContext context, String syncPair, String jobType) {
         return context.getRoutes().stream()
-                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals("direct://" + pair + ".job." + jobType));
+                .anyMatch(r -> r.getEndpoint().getEndpointUri().equals(JobEndpoints.jobRouteUri(syncPair, jobType)));
     }
 
     /** Arms the delay timers (first run delaySeconds after start) and logs skipped Quartz fires. */
@@ -66,9 +70,9 @@ public final class JobScheduler {
         this.context = camelContext;
         List<JobSchedule> enabled = schedules.values().stream().filter(JobSchedule::enabled).toList();
         for (JobSchedule s : enabled) {
-            if (!hasJobRoute(camelContext, coordinator.pair(), s.jobType())) {
+            if (!hasJobRoute(camelContext, syncPair, s.jobType())) {
                 LOG.warn("{} is scheduled ({}) but no route {} is installed: its schedule does nothing",
-                        s.jobType(), s.describe(), coordinator.jobEndpoint(s.jobType()));
+                        s.jobType(), s.describe(), JobEndpoints.jobRoute(syncPair, s.jobType()));
             }
         }
         List<JobSchedule> delayed = enabled.stream().filter(JobSchedule::isDelay).toList();
@@ -85,9 +89,13 @@ public final class JobScheduler {
                 nextExecutionTime(s.jobType()).map(Instant::toString).orElse("when the running run ends")));
     }
 
-    /** Stops the delay timers; runs in progress go on until Camel stops. */
+    /**
+     * Stops the delay timers, and this node's taking of cron fires (Quartz standby: the other nodes of the cluster go
+     * on with the schedules); runs in progress go on until Camel stops.
+     */
     public void stop() {
         runWindows.stop(); // the engine stops: runs are asked to stop anyway
+        standbyQuartz();
         ScheduledExecutorService t = timer;
         timer = null;
         delayTimers.values().forEach(f -> f.cancel(false));
@@ -112,7 +120,7 @@ public final class JobScheduler {
             return Optional.ofNullable(nextDelayFire.get(jobType));
         }
         try {
-            Trigger trigger = quartz().getTrigger(TriggerKey.triggerKey(jobType, coordinator.pair()));
+            Trigger trigger = quartz().getTrigger(TriggerKey.triggerKey(jobType, JobEndpoints.quartzGroup(syncPair)));
             return Optional.ofNullable(trigger).map(Trigger::getNextFireTime).map(Date::toInstant);
         } catch (SchedulerException e) {
             LOG.warn("Cannot read the Quartz trigger of {}: {}", jobType, e.getMessage());
@@ -122,8 +130,8 @@ public final class JobScheduler {
 
     /**
      * Sets header skipReason when the fire is outside the job's run window (sync.jobs.TYPE.window), or when a cron
-     * fire was due while a run of the job was in progress: Quartz (stateful) held it back until that run ended, and
-     * running it now would queue it.
+     * fire was due while a run of the job was in progress (on any node): Quartz (stateful, clustered) held it back
+     * until that run ended, and running it now would queue it.
      */
     public void checkOverlap(Exchange exchange) {
         Date due = exchange.getMessage().getHeader("scheduledFireTime", Date.class);
@@ -141,7 +149,7 @@ public final class JobScheduler {
         if (due == null) {
             return;
         }
-        coordinator.lastFinished(jobType)
+        coordinator.lastEndedInCluster(jobType)
                 .filter(run -> !run.started().isAfter(due.toInstant()) && run.finished().isAfter(due.toInstant()))
                 .ifPresent(run -> exchange.getMessage().setHeader("skipReason", "the run due at " + due.toInstant()
                         + " came while " + jobType + " was still running since " + run.started()));
@@ -170,14 +178,54 @@ public final class JobScheduler {
     private void fire(JobSchedule s) {
         nextDelayFire.remove(s.jobType());
         delayTimers.remove(s.jobType());
+        if (notDueInCluster(s)) {
+            return;
+        }
         try {
-            template.sendBody("direct:" + coordinator.pair() + ".jobDelay." + s.jobType(), null);
+            template.sendBody(JobEndpoints.delayEndpoint(syncPair, s.jobType()), null);
         } catch (RuntimeException e) {
             LOG.warn("{} delay schedule: {}", s.jobType(), e.getMessage());
         }
         // a run re-arms the timer when it ends; when this fire started none and none is running, wait again
         if (!delayTimers.containsKey(s.jobType()) && coordinator.running(s.jobType()).isEmpty()) {
             arm(s, Instant.now().plusSeconds(s.delaySeconds()));
+        }
+    }
+
+    /**
+     * Every node arms a timer; a fire runs the job only when its last run (on any node) ended delaySeconds ago and no
+     * node runs it now. Otherwise the timer is armed again, quietly: for that end plus delaySeconds (a little later
+     * than the node that ran it, which usually takes the next run), or delaySeconds on while it runs elsewhere.
+     */
+    private boolean notDueInCluster(JobSchedule s) {
+        try {
+            if (coordinator.runningElsewhere(s.jobType())) {
+                arm(s, Instant.now().plusSeconds(s.delaySeconds()));
+                return true;
+            }
+            Optional<Instant> due = coordinator.lastEndedInCluster(s.jobType())
+                    .map(run -> run.finished().plusSeconds(s.delaySeconds()));
+            if (due.isPresent() && due.get().isAfter(Instant.now().plusMillis(1))) { // timers fire to the millisecond
+                arm(s, due.get().plusMillis(100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(400)));
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} delay schedule: cannot read the cluster's runs ({}); firing anyway", s.jobType(),
+                    e.getMessage());
+        }
+        return false;
+    }
+
+    private void standbyQuartz() {
+        CamelContext c = context;
+        QuartzComponent quartz = c == null ? null : (QuartzComponent) c.hasComponent("quartz");
+        Scheduler scheduler = quartz == null ? null : quartz.getScheduler();
+        try {
+            if (scheduler != null && !scheduler.isShutdown()) {
+                scheduler.standby();
+            }
+        } catch (SchedulerException e) {
+            LOG.warn("Cannot stop taking cron fires: {}", e.getMessage());
         }
     }
 
@@ -200,7 +248,7 @@ public final class JobScheduler {
                     LOG.warn("{} schedule skipped: the run due at {} came while {} was still running (or the engine"
                             + " was too busy to start it)", jobType, trigger.getNextFireTime().toInstant(), jobType);
                 }
-            }, GroupMatcher.triggerGroupEquals(coordinator.pair()));
+            }, GroupMatcher.triggerGroupEquals(JobEndpoints.quartzGroup(syncPair)));
         } catch (SchedulerException e) {
             LOG.warn("Cannot watch Quartz misfires: {}", e.getMessage());
         }

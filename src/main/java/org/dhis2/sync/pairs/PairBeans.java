@@ -49,7 +49,7 @@ public final class PairBeans {
         this.settings = settings;
         this.jobs = new JobCoordinator(dataSource, name);
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
-        this.jobScheduler = new JobScheduler(settings.jobSchedules(), jobs, new RunWindows(settings.runWindows()));
+        this.jobScheduler = new JobScheduler(name, settings.jobSchedules(), jobs, new RunWindows(settings.runWindows()));
         this.jobHistory = new JobHistory(dataSource, name);
         this.jobControl = new JobOperations(jobs, jobScheduler, jobHistory);
         this.jobMBeans = new JobMBeans(name, jobControl);

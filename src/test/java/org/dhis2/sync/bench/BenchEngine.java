@@ -50,7 +50,7 @@ final class BenchEngine implements AutoCloseable {
         return new BenchEngine(Engine.start(SyncSettings.forRun(ConfigLoader.load(null, Map.of(), props))));
     }
 
-    /** Runs a job (direct:job.TYPE) to its end; the run must succeed, else the figure would mean nothing. */
+    /** Runs a job (direct:default.job.TYPE) to its end; the run must succeed, else the figure would mean nothing. */
     Timed run(String jobType) {
         long t0 = System.nanoTime();
         engine.context().createProducerTemplate().send("direct:default.job." + jobType,

@@ -127,6 +127,22 @@ final class EngineProcess implements AutoCloseable {
         return starts;
     }
 
+    /** The process id (job_run.node is {@code <pid>@<host>}). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The whole log of every start of this engine. */
+    String fullLog() throws IOException {
+        return Files.readString(home.resolve("engine.log"));
+    }
+
+    /** Asks for a run now and returns the admin API's answer as it is (200, or 409 while the job runs). */
+    HttpResponse<String> executeAnswer(String jobType) throws Exception {
+        return send(HttpRequest.newBuilder(uri("/api/jobs/" + jobType + "/execute"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Starts a run now; returns its job id. */
     String execute(String jobType) throws Exception {
         HttpResponse<String> r = null;

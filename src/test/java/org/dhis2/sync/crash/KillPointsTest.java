@@ -207,7 +207,8 @@ class KillPointsTest {
         return instance.metadataVersions().list().stream().map(MetadataVersion::name).toList();
     }
 
-    private static Map<String, String> values(Dhis2Instance instance) {
+    /** The live data values of an instance by their key (de|pe|ou|coc|aoc): equal maps = nothing lost or doubled. */
+    static Map<String, String> values(Dhis2Instance instance) {
         Map<String, String> values = new HashMap<>();
         instance.aggregate().forEach(v -> {
             if (!v.deleted()) {
