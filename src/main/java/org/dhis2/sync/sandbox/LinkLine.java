@@ -62,7 +62,7 @@ public final class LinkLine {
         up.bytes.set(0);
         down.bytes.set(0);
         synchronized (idle) {
-            peakInFlight = inFlight;
+            peakInFlight = 0; // counted again from the requests that start after the reset
         }
     }
 
