@@ -233,6 +233,30 @@ class LinkTest {
         assertThat(instance.linkTraffic()).isEqualTo(new LinkLine.Traffic(0, 0, 0));
     }
 
+    /** The benchmark figure "central's peak concurrent requests" (B9): requests served at once, since the reset. */
+    @Test
+    void thePeakOfRequestsServedAtOnceIsCounted() throws Exception {
+        instance.setLink(Link.LAN.withRtt(Duration.ofMillis(400), Duration.ZERO));
+        instance.resetLinkTraffic();
+        get("/api/system/info");
+        assertThat(instance.linkTraffic().peakInFlight()).as("one after the other").isEqualTo(1);
+        java.util.concurrent.ExecutorService three = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                calls.add(three.submit(() -> get("/api/system/info")));
+            }
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            three.shutdown();
+        }
+        assertThat(instance.linkTraffic().peakInFlight()).as("three at once, each 400 ms").isBetween(2, 3);
+        instance.resetLinkTraffic();
+        assertThat(instance.linkTraffic().peakInFlight()).isZero();
+    }
+
     @Test
     @Contract("NET-6")
     void theProxyGzipsJsonForAClientThatAcceptsIt() throws Exception {
