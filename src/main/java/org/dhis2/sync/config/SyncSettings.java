@@ -67,6 +67,8 @@ public final class SyncSettings {
     // issue 17 (request ledger, management server)
     private final String managementHost;
     private final int ledgerRetentionDays;
+    // issue 17 (operator console)
+    private final int consoleSessionIdleMinutes;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -130,6 +132,8 @@ public final class SyncSettings {
         // issue 17 (request ledger, management server)
         this.managementHost = c.host("sync.management.host");
         this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
+        // issue 17 (operator console)
+        this.consoleSessionIdleMinutes = c.integer("sync.console.sessionIdleMinutes", 1, 1440);
         c.unknownJobKeys();
         c.throwIfAny();
     }
@@ -335,6 +339,12 @@ public final class SyncSettings {
     /** Request ledger rows older than this many days are deleted (sync.ledger.retentionDays). */
     public int ledgerRetentionDays() {
         return ledgerRetentionDays;
+    }
+
+    // issue 17 (operator console)
+    /** A console session is forgotten after this many minutes without a request (sync.console.sessionIdleMinutes). */
+    public int consoleSessionIdleMinutes() {
+        return consoleSessionIdleMinutes;
     }
 
     /** Collects problems with key names; a secret's value is never echoed. */

@@ -1,0 +1,284 @@
+package org.dhis2.sync.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.dhis2.sync.config.SyncSettings;
+import org.dhis2.sync.engine.Engine;
+import org.dhis2.sync.engine.TestEngines;
+import org.dhis2.sync.sandbox.AggregateStore;
+import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.SandboxGenerator;
+import org.dhis2.sync.sandbox.SandboxPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The operator console in a real headless Chromium against a real engine (embedded PostgreSQL, sandbox DHIS2 pair,
+ * real HTTP). One story: anonymous requests get the login page and Jolokia 401; log in; the jobs; run one now and
+ * watch it finish; its run detail; open the conflict a rejected value left; resend its object and see it SYNCED after
+ * the next run; metadata versions and charts; a state-changing call with the session cookie but no CSRF token is
+ * refused; log out. Each page is saved under target/console-screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+    static final String USER = "ops";
+    static final String PASSWORD = "C0ns0le-Pa55-" + "w8Kd";
+    static final String TOKEN = "tok-" + "9a8b7c6d5e4f30211f2e3d4c5b6a7980";
+    static final List<String> PAGES = List.of("/console", "/console/", "/console/index.html", "/console/run.html",
+            "/console/conflicts.html", "/console/objects.html", "/console/metadata.html", "/console/charts.html",
+            "/console/console.js", "/console/webjars/chart.js/4.4.1/dist/chart.umd.js", "/console/nothing-here");
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path temp;
+    SandboxPair pair;
+    Engine engine;
+    Browser browser;
+    String base;
+    AggregateStore.DataValue rejected;
+
+    @BeforeAll
+    void start() throws Exception {
+        pair = SandboxPair.start(Dhis2Version.of(42), Dhis2Version.of(42));
+        SandboxGenerator.populate(pair, GeneratorSpec.small());
+        Map<String, String> props = new HashMap<>(Map.of(
+                "local.url", pair.localServer().url(), "central.url", pair.centralServer().url(),
+                "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
+                "sync.dataValues.pageSize", "50",
+                "sync.admin.username", USER, "sync.admin.password", PASSWORD, "sync.admin.token", TOKEN));
+        engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
+                TestEngines.routesWith(temp), props)));
+        base = "http://127.0.0.1:" + engine.settings().managementPort();
+        browser = new Browser(base);
+        rejected = pair.local().aggregate().values().stream().filter(x -> !x.deleted() && x.value().matches("\\d+"))
+                .skip(3).findFirst().orElseThrow();
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        pair.close();
+    }
+
+    @Test
+    @Order(1)
+    void anonymousRequestsGetTheLoginPageAndJolokia401() throws Exception {
+        for (String page : PAGES) {
+            HttpResponse<String> r = send("GET", page, null, null, null);
+            assertThat(r.statusCode()).as(page).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location")).as(page).hasValue("/console/login");
+        }
+        assertThat(send("POST", "/console/logout", null, null, null).statusCode()).isEqualTo(302);
+        HttpResponse<String> login = send("GET", "/console/login", null, null, null);
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("<form method=\"post\" action=\"/console/login\"");
+        for (String jolokia : List.of("/observe/jolokia", "/observe/jolokia/", "/observe/jolokia/version",
+                "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage", "/observe/jolokia/list")) {
+            assertThat(send("GET", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
+            assertThat(send("POST", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
+        }
+        browser.open("/console/objects.html");
+        browser.find("#login");
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/login");
+        browser.screenshot("01-login");
+    }
+
+    @Test
+    @Order(2)
+    void aWrongLoginIsRefusedAndTheRightOneShowsTheJobs() throws Exception {
+        login(USER, PASSWORD + "x");
+        assertThat(browser.find("#failed").isDisplayed()).isTrue();
+        assertThat(browser.driver.getCurrentUrl()).endsWith("/console/login?failed");
+
+        login(USER, PASSWORD);
+        browser.find("#jobs-table");
+        assertThat(browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream().map(WebElement::getText))
+                .contains("DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC");
+        assertThat(browser.text("#status-DATA_SYNC")).isEqualTo("NOT_STARTED");
+        browser.screenshot("02-overview");
+    }
+
+    @Test
+    @Order(3)
+    void runNowShowsTheLiveTreeUntilTheRunFinishes() throws Exception {
+        pair.central().faults().rejectedUids().add(rejected.orgUnit());
+        pair.central().faults().setLatency(Duration.ofMillis(150));
+        try {
+            browser.find("#run-DATA_SYNC").click();
+            // while it runs, its pages fill in the live tree
+            browser.until(d -> d.findElements(By.cssSelector("#live-tree .tree-item")).size() > 0);
+            browser.screenshot("03-running");
+            browser.until(d -> d.findElement(By.id("live-job")).getText().equals("DATA_SYNC (finished)"));
+        } finally {
+            pair.central().faults().setLatency(Duration.ZERO);
+        }
+        // a rejected value fails the run
+        browser.until(d -> d.findElement(By.id("status-DATA_SYNC")).getText().equals("FAILED"));
+        assertThat(browser.text("#live-tree")).contains("Synchronizing page 1");
+        browser.screenshot("04-finished");
+    }
+
+    @Test
+    @Order(4)
+    void runDetailShowsTheTimelineAndTheRequestLedger() throws Exception {
+        browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream()
+                .filter(a -> a.getText().equals("DATA_SYNC")).findFirst().orElseThrow().click();
+        browser.find("#requests-table");
+        assertThat(browser.text("#run-status")).isEqualTo("FAILED");
+        assertThat(browser.driver.findElements(By.cssSelector("#tree .timeline .bar")).size()).isGreaterThan(3);
+        assertThat(browser.text("#tree")).contains("Synchronizing page 1").contains("imported");
+        assertThat(browser.text("#requests-table")).contains("POST /api/dataValueSets");
+        browser.screenshot("05-run-detail");
+    }
+
+    @Test
+    @Order(5)
+    void aConflictLeadsToItsObjectWhichIsSyncedAfterResendAndTheNextRun() throws Exception {
+        String key = rejected.dataElement() + '|' + rejected.period() + '|' + rejected.orgUnit() + '|'
+                + rejected.categoryOptionCombo() + '|' + rejected.attributeOptionCombo();
+        browser.find("#nav-conflicts").click();
+        browser.find("#conflicts-table");
+        browser.find("#f-code").sendKeys("E7612");
+        browser.find("#f-apply").click();
+        browser.until(d -> d.findElement(By.id("count")).getText().startsWith("1 shown"));
+        assertThat(browser.text("#conflicts-table")).contains(key).contains("E7612");
+        browser.screenshot("06-conflicts");
+
+        browser.find("#conflicts-table .object-link").click();
+        browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
+        assertThat(browser.text("#items-table .uid")).isEqualTo(key);
+        assertThat(browser.text("#items-table .state")).isEqualTo("ERROR");
+        browser.screenshot("07-object");
+
+        pair.central().faults().rejectedUids().clear();
+        browser.find("#items-table .resend").click();
+        browser.driver.switchTo().alert().accept();
+        browser.until(d -> d.findElement(By.id("items-table")).getText().contains("yes"));
+        browser.find("#nav-index").click();
+        browser.find("#run-DATA_SYNC").click();
+        browser.until(d -> d.findElement(By.id("live-job")).getText().equals("DATA_SYNC (finished)"));
+        browser.until(d -> d.findElement(By.id("status-DATA_SYNC")).getText().equals("SUCCESS"));
+
+        browser.open("/console/objects.html?pair=default&kind=dataValue&uid="
+                + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
+        assertThat(browser.text("#items-table .state")).isEqualTo("SYNCED");
+        browser.screenshot("08-object-synced");
+    }
+
+    @Test
+    @Order(6)
+    void metadataVersionsAndChartsRender() throws Exception {
+        browser.find("#nav-index").click();
+        browser.find("#run-META_DATA_SYNC").click();
+        browser.until(d -> d.findElement(By.id("live-job")).getText().equals("META_DATA_SYNC (finished)"));
+        browser.find("#nav-metadata").click();
+        browser.until(d -> d.findElement(By.id("pending")).getText().contains("pending on central"));
+        browser.find("#versions-table");
+        browser.screenshot("09-metadata");
+
+        browser.find("#nav-charts").click();
+        browser.find("#lag-table");
+        browser.until(d -> d.findElements(By.cssSelector("#charts canvas")).size() >= 2);
+        assertThat(browser.text("#charts")).contains("DATA_SYNC: ");
+        browser.screenshot("10-charts");
+        assertThat(browser.driver.getPageSource()).doesNotContain(PASSWORD).doesNotContain(TOKEN);
+    }
+
+    @Test
+    @Order(7)
+    void withTheSessionCookieAStateChangingCallNeedsTheCsrfToken() throws Exception {
+        HttpResponse<String> login = send("POST", "/console/login", null, null,
+                "token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8));
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValue("/console/");
+        List<String> cookies = login.headers().allValues("Set-Cookie");
+        assertThat(cookies).anySatisfy(c -> assertThat(c).startsWith(ConsoleSessions.COOKIE + "=")
+                .contains("HttpOnly").contains("SameSite=Strict"));
+        String session = value(cookies, ConsoleSessions.COOKIE);
+        String csrf = value(cookies, ConsoleSessions.CSRF_COOKIE);
+        String cookie = ConsoleSessions.COOKIE + "=" + session;
+
+        assertThat(send("GET", "/api/jobs", cookie, null, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(200);
+        for (String path : List.of("/api/jobs/DATA_SYNC/execute", "/api/pairs/default/jobs/DATA_SYNC/execute",
+                "/api/sync/items/EVENT/x/resend", "/console/logout")) {
+            assertThat(send("POST", path, cookie, null, null).statusCode()).as(path).isEqualTo(403);
+            assertThat(send("POST", path, cookie, csrf + "x", null).statusCode()).as(path).isEqualTo(403);
+        }
+        // with the token the call goes through (an unknown object: 404, nothing resent)
+        assertThat(send("POST", "/api/sync/items/EVENT/x/resend", cookie, csrf, null).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/console/logout", cookie, csrf, null).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/api/jobs", cookie, null, null).statusCode()).as("logged out").isEqualTo(401);
+        assertThat(send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(302);
+        assertThat(send("GET", "/observe/jolokia/version", cookie, null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(8)
+    void logoutEndsTheSession() throws Exception {
+        browser.open("/console/");
+        browser.find("#logout").click();
+        browser.find("#login");
+        browser.open("/console/charts.html");
+        browser.find("#login");
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/login");
+        browser.screenshot("11-logged-out");
+    }
+
+    private void login(String user, String password) {
+        browser.open("/console/login");
+        browser.find("#username").sendKeys(user);
+        browser.find("#password").sendKeys(password);
+        browser.find("#submit").click();
+    }
+
+    private static String value(List<String> setCookies, String name) {
+        return setCookies.stream().filter(c -> c.startsWith(name + "=")).findFirst()
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).orElseThrow();
+    }
+
+    private HttpResponse<String> send(String method, String path, String cookie, String csrf, String form)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, form == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(form));
+        if (form != null) {
+            b.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        if (csrf != null) {
+            b.header(ConsoleSessions.CSRF_HEADER, csrf);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
