@@ -37,9 +37,9 @@ function el(tag, attrs, ...children) {
 }
 
 function table(columns, rows, id) {
-  return el('table', { id, class: 'striped' },
+  return el('div', { class: 'overflow-auto' }, el('table', { id, class: 'striped' },
     el('thead', {}, el('tr', {}, columns.map(c => el('th', {}, c[0])))),
-    el('tbody', {}, rows.map(r => el('tr', {}, columns.map(c => el('td', {}, c[1](r)))))));
+    el('tbody', {}, rows.map(r => el('tr', {}, columns.map(c => el('td', {}, c[1](r))))))));
 }
 
 function when(iso) {

@@ -19,6 +19,8 @@ import org.dhis2.sync.engine.TestEngines;
 import org.dhis2.sync.sandbox.AggregateStore;
 import org.dhis2.sync.sandbox.Dhis2Version;
 import org.dhis2.sync.sandbox.GeneratorSpec;
+import org.dhis2.sync.sandbox.MetadataVersion;
+import org.dhis2.sync.sandbox.MetadataVersionStore;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +70,7 @@ class ConsoleBrowserTest {
                 "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
                 "sync.dataValues.pageSize", "50",
                 "sync.admin.username", USER, "sync.admin.password", PASSWORD, "sync.admin.token", TOKEN));
+        props.put("sync.health.dhis2.cacheSeconds", "0"); // the metadata page shows central's versions at once
         engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
                 TestEngines.routesWith(temp), props)));
         base = "http://127.0.0.1:" + engine.settings().managementPort();
@@ -167,11 +170,14 @@ class ConsoleBrowserTest {
         browser.find("#conflicts-table");
         browser.find("#f-code").sendKeys("E7612");
         browser.find("#f-apply").click();
-        browser.until(d -> d.findElement(By.id("count")).getText().startsWith("1 shown"));
-        assertThat(browser.text("#conflicts-table")).contains(key).contains("E7612");
+        browser.until(d -> d.findElement(By.id("count")).getText().matches("\\d+ shown of \\d+"));
+        WebElement row = browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
+                .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
+        assertThat(browser.driver.findElements(By.cssSelector("#conflicts-table tbody tr")))
+                .allSatisfy(r -> assertThat(r.getText()).contains("E7612"));
         browser.screenshot("06-conflicts");
 
-        browser.find("#conflicts-table .object-link").click();
+        row.findElement(By.cssSelector(".object-link")).click();
         browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
         assertThat(browser.text("#items-table .uid")).isEqualTo(key);
         assertThat(browser.text("#items-table .state")).isEqualTo("ERROR");
@@ -196,12 +202,19 @@ class ConsoleBrowserTest {
     @Test
     @Order(6)
     void metadataVersionsAndChartsRender() throws Exception {
+        String system = Dhis2Version.of(42).toString();
+        MetadataVersionStore central = pair.central().metadataVersions();
+        central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleOk01"));
+        central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleTwo1"));
+        central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleLate"));
         browser.find("#nav-index").click();
         browser.find("#run-META_DATA_SYNC").click();
         browser.until(d -> d.findElement(By.id("live-job")).getText().equals("META_DATA_SYNC (finished)"));
         browser.find("#nav-metadata").click();
         browser.until(d -> d.findElement(By.id("pending")).getText().contains("pending on central"));
         browser.find("#versions-table");
+        assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size()).isGreaterThanOrEqualTo(3);
+        assertThat(browser.text("#versions-table")).contains("IMPORTED");
         browser.screenshot("09-metadata");
 
         browser.find("#nav-charts").click();
@@ -251,6 +264,14 @@ class ConsoleBrowserTest {
         browser.find("#login");
         assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/login");
         browser.screenshot("11-logged-out");
+    }
+
+    /** A metadata version snapshot with one option set (as MetadataVersionsJobTest makes them). */
+    private static String snapshot(String systemVersion, String optionSet) {
+        return "{\"system\":{\"id\":\"sys\",\"rev\":\"abc\",\"version\":\"" + systemVersion
+                + "\",\"date\":\"2024-05-01T00:00:00.000\"},\"optionSets\":[{\"id\":\"" + optionSet
+                + "\",\"name\":\"" + optionSet + "\",\"code\":\"" + optionSet.toUpperCase()
+                + "\",\"valueType\":\"TEXT\"}]}";
     }
 
     private void login(String user, String password) {
