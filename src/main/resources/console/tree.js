@@ -20,11 +20,13 @@ function drawTree(processes, into) {
   const label = n => [el('span', { class: 'status-' + n.status }, n.status), ' ', n.description,
     ' · ', duration(n.duration != null ? n.duration : (t(n) ? end(n) - t(n) : null)),
     n.summary ? ' · ' + n.summary : '', n.error ? ' · ' + n.error : ''];
+  const pages = s => { const n = (s.items || []).length;
+    return s.totalItems > 0 ? ' · ' + n + '/' + s.totalItems + ' pages' : n ? ' · ' + n + ' pages' : ''; };
   processes.forEach(p => {
     const box = el('div', { class: 'tree-process' }, el('strong', {}, label(p)), bar(p));
     (p.stages || []).forEach(s => {
       const stage = el('div', { class: 'tree-stage' }, el('div', {},
-        label(s), s.totalItems ? ' · ' + (s.items || []).length + '/' + s.totalItems + ' pages' : ''), bar(s));
+        label(s), pages(s)), bar(s));
       (s.items || []).forEach(i => stage.append(el('div', { class: 'tree-item' }, el('div', {}, label(i)), bar(i))));
       box.append(stage);
     });

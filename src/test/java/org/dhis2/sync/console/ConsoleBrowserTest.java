@@ -246,6 +246,15 @@ class ConsoleBrowserTest {
             assertThat(send("POST", path, cookie, null, null).statusCode()).as(path).isEqualTo(403);
             assertThat(send("POST", path, cookie, csrf + "x", null).statusCode()).as(path).isEqualTo(403);
         }
+        // the console's own reads, with the cookie
+        HttpResponse<String> daily = send("GET", "/api/stats/daily?days=30", cookie, null, null);
+        assertThat(daily.statusCode()).isEqualTo(200);
+        assertThat(daily.body()).contains("\"stage\":\"DATA_SYNC: Starting DataValueSynchronization job\"")
+                .containsPattern("\"objectsSent\":[1-9]");
+        assertThat(send("GET", "/api/stats/daily?days=0", cookie, null, null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/api/pairs/default/metadata/versions", cookie, null, null).body())
+                .contains("\"status\":\"IMPORTED\"");
         // with the token the call goes through (an unknown object: 404, nothing resent)
         assertThat(send("POST", "/api/sync/items/EVENT/x/resend", cookie, csrf, null).statusCode()).isEqualTo(404);
         assertThat(send("POST", "/console/logout", cookie, csrf, null).statusCode()).isEqualTo(204);
