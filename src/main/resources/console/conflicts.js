@@ -1,4 +1,4 @@
-// Conflicts: filter by kind (server side) and error code, job and date (over the newest 1000), export CSV, and
+// Conflicts: filter by kind, error code, job and date (the API's filters), export CSV of the newest 1000, and
 // a link from each conflict to its object's bookkeeping row (Objects page).
 'use strict';
 const KINDS = ['dataValue', 'completeRegistration', 'dataValueSet', 'EVENT', 'TRACKED_ENTITY', 'ENROLLMENT',
@@ -9,16 +9,12 @@ let shown = [];
 function filterValue(id) { return document.getElementById(id).value.trim(); }
 
 async function load() {
-  const kind = filterValue('f-kind');
-  const answer = await getJson(api('/sync/conflicts?pageSize=1000' + (kind ? '&kind=' + kind : '')));
-  const code = filterValue('f-code').toUpperCase();
-  const job = filterValue('f-job');
-  const from = filterValue('f-from');
-  const to = filterValue('f-to');
-  shown = answer.conflicts.filter(c => (!code || (c.errorCode || '').toUpperCase() === code)
-    && (!job || c.jobType === job || c.jobId === job)
-    && (!from || c.created.substring(0, 10) >= from) && (!to || c.created.substring(0, 10) <= to));
-  document.getElementById('count').textContent = shown.length + ' shown of ' + answer.pager.total;
+  const q = new URLSearchParams({ pageSize: '1000' });
+  [['kind', 'f-kind'], ['errorCode', 'f-code'], ['job', 'f-job'], ['since', 'f-from'], ['until', 'f-to']]
+    .forEach(([name, id]) => { if (filterValue(id)) q.set(name, filterValue(id)); });
+  const answer = await getJson(api('/sync/conflicts?' + q.toString()));
+  shown = answer.conflicts;
+  document.getElementById('count').textContent = shown.length + ' shown of ' + answer.pager.total + ' matching';
   document.getElementById('conflicts').replaceChildren(table([
     ['Created', c => when(c.created)], ['Kind', c => c.kind],
     ['Object', c => OBJECT_KINDS.includes(c.kind)

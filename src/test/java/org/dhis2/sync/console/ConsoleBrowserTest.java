@@ -169,8 +169,9 @@ class ConsoleBrowserTest {
         browser.find("#nav-conflicts").click();
         browser.find("#conflicts-table");
         browser.find("#f-code").sendKeys("E7612");
+        browser.find("#f-job").sendKeys("DATA_SYNC");
         browser.find("#f-apply").click();
-        browser.until(d -> d.findElement(By.id("count")).getText().matches("\\d+ shown of \\d+"));
+        browser.until(d -> d.findElement(By.id("count")).getText().matches("(\\d+) shown of \\1 matching"));
         WebElement row = browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
                 .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
         assertThat(browser.driver.findElements(By.cssSelector("#conflicts-table tbody tr")))
@@ -255,6 +256,20 @@ class ConsoleBrowserTest {
         assertThat(send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/api/pairs/default/metadata/versions", cookie, null, null).body())
                 .contains("\"status\":\"IMPORTED\"");
+        // the conflict filters the console uses
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        assertThat(conflicts(cookie, "errorCode=E7612&job=DATA_SYNC&since=" + today + "&until=" + today))
+                .isGreaterThan(0);
+        assertThat(conflicts(cookie, "errorCode=E7612")).isEqualTo(conflicts(cookie, "errorCode=E7612&kind=dataValue")
+                + conflicts(cookie, "errorCode=E7612&kind=completeRegistration")
+                + conflicts(cookie, "errorCode=E7612&kind=dataValueSet"));
+        assertThat(conflicts(cookie, "errorCode=E0000")).isZero();
+        assertThat(conflicts(cookie, "job=EVENT_PROGRAMS_DATA_SYNC")).isZero();
+        assertThat(conflicts(cookie, "since=" + tomorrow)).isZero();
+        assertThat(conflicts(cookie, "until=" + yesterday)).isZero();
+        assertThat(send("GET", "/api/sync/conflicts?since=soon", cookie, null, null).statusCode()).isEqualTo(400);
         // with the token the call goes through (an unknown object: 404, nothing resent)
         assertThat(send("POST", "/api/sync/items/EVENT/x/resend", cookie, csrf, null).statusCode()).isEqualTo(404);
         assertThat(send("POST", "/console/logout", cookie, csrf, null).statusCode()).isEqualTo(204);
@@ -281,6 +296,13 @@ class ConsoleBrowserTest {
                 + "\",\"date\":\"2024-05-01T00:00:00.000\"},\"optionSets\":[{\"id\":\"" + optionSet
                 + "\",\"name\":\"" + optionSet + "\",\"code\":\"" + optionSet.toUpperCase()
                 + "\",\"valueType\":\"TEXT\"}]}";
+    }
+
+    private int conflicts(String cookie, String query) throws Exception {
+        HttpResponse<String> r = send("GET", "/api/sync/conflicts?" + query, cookie, null, null);
+        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("pager").path("total")
+                .asInt();
     }
 
     private void login(String user, String password) {
