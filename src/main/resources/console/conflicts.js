@@ -14,7 +14,9 @@ async function load() {
     .forEach(([name, id]) => { if (filterValue(id)) q.set(name, filterValue(id)); });
   const answer = await getJson(api('/sync/conflicts?' + q.toString()));
   shown = answer.conflicts;
-  document.getElementById('count').textContent = shown.length + ' shown of ' + answer.pager.total + ' matching';
+  const count = document.getElementById('count');
+  count.textContent = shown.length + ' shown of ' + answer.pager.total + ' matching';
+  count.dataset.query = q.toString();
   document.getElementById('conflicts').replaceChildren(table([
     ['Created', c => when(c.created)], ['Kind', c => c.kind],
     ['Object', c => OBJECT_KINDS.includes(c.kind)

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Per-stage daily figures summed from finished runs' progress trees: a stage is one process of a run (its
  * description, e.g. "Starting DataValueSynchronization job"); per UTC day the runs, the objects sent (the counts
- * central reported in the stages' summaries: imported + updated + deleted + ignored) and the seconds it took.
+ * central reported for each page: imported + updated + deleted + ignored) and the milliseconds it took.
  */
 final class DailyFigures {
 
@@ -38,16 +38,34 @@ final class DailyFigures {
         }
     }
 
-    /** The objects central counted in a process: the stages' summaries (never items, which the stage sums). */
+    /**
+     * The objects central counted in a process: per stage the pages' (items') counts, or the stage's own summary when
+     * no page has counts (never both, the stage summary sums its pages). A failed stage has counts only in its pages.
+     */
     static long sent(JsonNode process) {
         long n = 0;
         for (JsonNode stage : process.path("stages")) {
-            Matcher m = COUNTS.matcher(stage.path("summary").asText(""));
-            if (m.find()) {
-                for (int g = 1; g <= 4; g++) {
-                    n += Long.parseLong(m.group(g));
-                }
+            long items = 0;
+            boolean counted = false;
+            for (JsonNode item : stage.path("items")) {
+                long c = counts(item.path("summary").asText(""));
+                counted |= c >= 0;
+                items += Math.max(c, 0);
             }
+            n += counted ? items : Math.max(counts(stage.path("summary").asText("")), 0);
+        }
+        return n;
+    }
+
+    /** imported + updated + deleted + ignored of a summary, or -1 when it has no counts. */
+    private static long counts(String summary) {
+        Matcher m = COUNTS.matcher(summary);
+        if (!m.find()) {
+            return -1;
+        }
+        long n = 0;
+        for (int g = 1; g <= 4; g++) {
+            n += Long.parseLong(m.group(g));
         }
         return n;
     }

@@ -58,9 +58,11 @@ final class Browser implements AutoCloseable {
         });
     }
 
-    /** Waits up to 60 s for the condition (a page polls the engine; runs take seconds). */
+    /** Waits up to 60 s for the condition (a page polls the engine; runs take seconds); a table redrawn meanwhile
+     * is looked up again. */
     <T> T until(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     String text(String css) {

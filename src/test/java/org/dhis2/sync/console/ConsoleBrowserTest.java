@@ -2,10 +2,7 @@ package org.dhis2.sync.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +10,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.dhis2.sync.config.SyncSettings;
+import org.slf4j.LoggerFactory;
 import org.dhis2.sync.engine.Engine;
 import org.dhis2.sync.engine.TestEngines;
 import org.dhis2.sync.sandbox.AggregateStore;
@@ -51,7 +52,6 @@ class ConsoleBrowserTest {
     static final List<String> PAGES = List.of("/console", "/console/", "/console/index.html", "/console/run.html",
             "/console/conflicts.html", "/console/objects.html", "/console/metadata.html", "/console/charts.html",
             "/console/console.js", "/console/webjars/chart.js/4.4.1/dist/chart.umd.js", "/console/nothing-here");
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path temp;
@@ -59,10 +59,17 @@ class ConsoleBrowserTest {
     Engine engine;
     Browser browser;
     String base;
+    ConsoleHttp http;
     AggregateStore.DataValue rejected;
+    ListAppender<ILoggingEvent> log;
+    final List<String> pages = new java.util.ArrayList<>();
+    final List<String> sessionSecrets = new java.util.ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
+        log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         pair = SandboxPair.start(Dhis2Version.of(42), Dhis2Version.of(42));
         SandboxGenerator.populate(pair, GeneratorSpec.small());
         Map<String, String> props = new HashMap<>(Map.of(
@@ -74,6 +81,7 @@ class ConsoleBrowserTest {
         engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
                 TestEngines.routesWith(temp), props)));
         base = "http://127.0.0.1:" + engine.settings().managementPort();
+        http = new ConsoleHttp(base);
         browser = new Browser(base);
         rejected = pair.local().aggregate().values().stream().filter(x -> !x.deleted() && x.value().matches("\\d+"))
                 .skip(3).findFirst().orElseThrow();
@@ -81,6 +89,7 @@ class ConsoleBrowserTest {
 
     @AfterAll
     void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
         if (browser != null) {
             browser.close();
         }
@@ -94,23 +103,23 @@ class ConsoleBrowserTest {
     @Order(1)
     void anonymousRequestsGetTheLoginPageAndJolokia401() throws Exception {
         for (String page : PAGES) {
-            HttpResponse<String> r = send("GET", page, null, null, null);
+            HttpResponse<String> r = http.send("GET", page, null, null, null);
             assertThat(r.statusCode()).as(page).isEqualTo(302);
             assertThat(r.headers().firstValue("Location")).as(page).hasValue("/console/login");
         }
-        assertThat(send("POST", "/console/logout", null, null, null).statusCode()).isEqualTo(302);
-        HttpResponse<String> login = send("GET", "/console/login", null, null, null);
+        assertThat(http.send("POST", "/console/logout", null, null, null).statusCode()).isEqualTo(302);
+        HttpResponse<String> login = http.send("GET", "/console/login", null, null, null);
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(login.body()).contains("<form method=\"post\" action=\"/console/login\"");
         for (String jolokia : List.of("/observe/jolokia", "/observe/jolokia/", "/observe/jolokia/version",
                 "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage", "/observe/jolokia/list")) {
-            assertThat(send("GET", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
-            assertThat(send("POST", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
+            assertThat(http.send("GET", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
+            assertThat(http.send("POST", jolokia, null, null, null).statusCode()).as(jolokia).isEqualTo(401);
         }
         browser.open("/console/objects.html");
         browser.find("#login");
         assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/login");
-        browser.screenshot("01-login");
+        shot("01-login");
     }
 
     @Test
@@ -125,7 +134,7 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream().map(WebElement::getText))
                 .contains("DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC");
         assertThat(browser.text("#status-DATA_SYNC")).isEqualTo("NOT_STARTED");
-        browser.screenshot("02-overview");
+        shot("02-overview");
     }
 
     @Test
@@ -137,7 +146,7 @@ class ConsoleBrowserTest {
             browser.find("#run-DATA_SYNC").click();
             // while it runs, its pages fill in the live tree
             browser.until(d -> d.findElements(By.cssSelector("#live-tree .tree-item")).size() > 0);
-            browser.screenshot("03-running");
+            shot("03-running");
             browser.until(d -> d.findElement(By.id("live-job")).getText().equals("DATA_SYNC (finished)"));
         } finally {
             pair.central().faults().setLatency(Duration.ZERO);
@@ -145,7 +154,7 @@ class ConsoleBrowserTest {
         // a rejected value fails the run
         browser.until(d -> d.findElement(By.id("status-DATA_SYNC")).getText().equals("FAILED"));
         assertThat(browser.text("#live-tree")).contains("Synchronizing page 1");
-        browser.screenshot("04-finished");
+        shot("04-finished");
     }
 
     @Test
@@ -158,7 +167,7 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.findElements(By.cssSelector("#tree .timeline .bar")).size()).isGreaterThan(3);
         assertThat(browser.text("#tree")).contains("Synchronizing page 1").contains("imported");
         assertThat(browser.text("#requests-table")).contains("POST /api/dataValueSets");
-        browser.screenshot("05-run-detail");
+        shot("05-run-detail");
     }
 
     @Test
@@ -171,18 +180,19 @@ class ConsoleBrowserTest {
         browser.find("#f-code").sendKeys("E7612");
         browser.find("#f-job").sendKeys("DATA_SYNC");
         browser.find("#f-apply").click();
-        browser.until(d -> d.findElement(By.id("count")).getText().matches("(\\d+) shown of \\1 matching"));
+        browser.until(d -> String.valueOf(d.findElement(By.id("count")).getDomAttribute("data-query")).contains("errorCode=E7612&job="));
+        assertThat(browser.text("#count")).matches("(\\d+) shown of \\1 matching");
         WebElement row = browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
                 .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
         assertThat(browser.driver.findElements(By.cssSelector("#conflicts-table tbody tr")))
                 .allSatisfy(r -> assertThat(r.getText()).contains("E7612"));
-        browser.screenshot("06-conflicts");
+        shot("06-conflicts");
 
         row.findElement(By.cssSelector(".object-link")).click();
         browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
         assertThat(browser.text("#items-table .uid")).isEqualTo(key);
         assertThat(browser.text("#items-table .state")).isEqualTo("ERROR");
-        browser.screenshot("07-object");
+        shot("07-object");
 
         pair.central().faults().rejectedUids().clear();
         browser.find("#items-table .resend").click();
@@ -197,7 +207,7 @@ class ConsoleBrowserTest {
                 + URLEncoder.encode(key, StandardCharsets.UTF_8));
         browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
         assertThat(browser.text("#items-table .state")).isEqualTo("SYNCED");
-        browser.screenshot("08-object-synced");
+        shot("08-object-synced");
     }
 
     @Test
@@ -216,66 +226,67 @@ class ConsoleBrowserTest {
         browser.find("#versions-table");
         assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size()).isGreaterThanOrEqualTo(3);
         assertThat(browser.text("#versions-table")).contains("IMPORTED");
-        browser.screenshot("09-metadata");
+        shot("09-metadata");
 
         browser.find("#nav-charts").click();
         browser.find("#lag-table");
         browser.until(d -> d.findElements(By.cssSelector("#charts canvas")).size() >= 2);
         assertThat(browser.text("#charts")).contains("DATA_SYNC: ");
-        browser.screenshot("10-charts");
-        assertThat(browser.driver.getPageSource()).doesNotContain(PASSWORD).doesNotContain(TOKEN);
+        shot("10-charts");
     }
 
     @Test
     @Order(7)
     void withTheSessionCookieAStateChangingCallNeedsTheCsrfToken() throws Exception {
-        HttpResponse<String> login = send("POST", "/console/login", null, null,
+        HttpResponse<String> login = http.send("POST", "/console/login", null, null,
                 "token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8));
         assertThat(login.statusCode()).isEqualTo(302);
         assertThat(login.headers().firstValue("Location")).hasValue("/console/");
         List<String> cookies = login.headers().allValues("Set-Cookie");
         assertThat(cookies).anySatisfy(c -> assertThat(c).startsWith(ConsoleSessions.COOKIE + "=")
                 .contains("HttpOnly").contains("SameSite=Strict"));
-        String session = value(cookies, ConsoleSessions.COOKIE);
-        String csrf = value(cookies, ConsoleSessions.CSRF_COOKIE);
+        String session = ConsoleHttp.cookieValue(cookies, ConsoleSessions.COOKIE);
+        String csrf = ConsoleHttp.cookieValue(cookies, ConsoleSessions.CSRF_COOKIE);
         String cookie = ConsoleSessions.COOKIE + "=" + session;
+        sessionSecrets.add(session);
+        sessionSecrets.add(csrf);
 
-        assertThat(send("GET", "/api/jobs", cookie, null, null).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", "/api/jobs", cookie, null, null).statusCode()).isEqualTo(200);
+        assertThat(http.send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(200);
         for (String path : List.of("/api/jobs/DATA_SYNC/execute", "/api/pairs/default/jobs/DATA_SYNC/execute",
                 "/api/sync/items/EVENT/x/resend", "/console/logout")) {
-            assertThat(send("POST", path, cookie, null, null).statusCode()).as(path).isEqualTo(403);
-            assertThat(send("POST", path, cookie, csrf + "x", null).statusCode()).as(path).isEqualTo(403);
+            assertThat(http.send("POST", path, cookie, null, null).statusCode()).as(path).isEqualTo(403);
+            assertThat(http.send("POST", path, cookie, csrf + "x", null).statusCode()).as(path).isEqualTo(403);
         }
         // the console's own reads, with the cookie
-        HttpResponse<String> daily = send("GET", "/api/stats/daily?days=30", cookie, null, null);
+        HttpResponse<String> daily = http.send("GET", "/api/stats/daily?days=30", cookie, null, null);
         assertThat(daily.statusCode()).isEqualTo(200);
         assertThat(daily.body()).contains("\"stage\":\"DATA_SYNC: Starting DataValueSynchronization job\"")
                 .containsPattern("\"objectsSent\":[1-9]");
-        assertThat(send("GET", "/api/stats/daily?days=0", cookie, null, null).statusCode()).isEqualTo(400);
-        assertThat(send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode()).isEqualTo(404);
-        assertThat(send("GET", "/api/pairs/default/metadata/versions", cookie, null, null).body())
+        assertThat(http.send("GET", "/api/stats/daily?days=0", cookie, null, null).statusCode()).isEqualTo(400);
+        assertThat(http.send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode()).isEqualTo(404);
+        assertThat(http.send("GET", "/api/pairs/default/metadata/versions", cookie, null, null).body())
                 .contains("\"status\":\"IMPORTED\"");
         // the conflict filters the console uses
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
         String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
-        assertThat(conflicts(cookie, "errorCode=E7612&job=DATA_SYNC&since=" + today + "&until=" + today))
+        assertThat(http.conflicts(cookie, "errorCode=E7612&job=DATA_SYNC&since=" + today + "&until=" + today))
                 .isGreaterThan(0);
-        assertThat(conflicts(cookie, "errorCode=E7612")).isEqualTo(conflicts(cookie, "errorCode=E7612&kind=dataValue")
-                + conflicts(cookie, "errorCode=E7612&kind=completeRegistration")
-                + conflicts(cookie, "errorCode=E7612&kind=dataValueSet"));
-        assertThat(conflicts(cookie, "errorCode=E0000")).isZero();
-        assertThat(conflicts(cookie, "job=EVENT_PROGRAMS_DATA_SYNC")).isZero();
-        assertThat(conflicts(cookie, "since=" + tomorrow)).isZero();
-        assertThat(conflicts(cookie, "until=" + yesterday)).isZero();
-        assertThat(send("GET", "/api/sync/conflicts?since=soon", cookie, null, null).statusCode()).isEqualTo(400);
+        assertThat(http.conflicts(cookie, "errorCode=E7612")).isEqualTo(http.conflicts(cookie, "errorCode=E7612&kind=dataValue")
+                + http.conflicts(cookie, "errorCode=E7612&kind=completeRegistration")
+                + http.conflicts(cookie, "errorCode=E7612&kind=dataValueSet"));
+        assertThat(http.conflicts(cookie, "errorCode=E0000")).isZero();
+        assertThat(http.conflicts(cookie, "job=EVENT_PROGRAMS_DATA_SYNC")).isZero();
+        assertThat(http.conflicts(cookie, "since=" + tomorrow)).isZero();
+        assertThat(http.conflicts(cookie, "until=" + yesterday)).isZero();
+        assertThat(http.send("GET", "/api/sync/conflicts?since=soon", cookie, null, null).statusCode()).isEqualTo(400);
         // with the token the call goes through (an unknown object: 404, nothing resent)
-        assertThat(send("POST", "/api/sync/items/EVENT/x/resend", cookie, csrf, null).statusCode()).isEqualTo(404);
-        assertThat(send("POST", "/console/logout", cookie, csrf, null).statusCode()).isEqualTo(204);
-        assertThat(send("GET", "/api/jobs", cookie, null, null).statusCode()).as("logged out").isEqualTo(401);
-        assertThat(send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(302);
-        assertThat(send("GET", "/observe/jolokia/version", cookie, null, null).statusCode()).isEqualTo(401);
+        assertThat(http.send("POST", "/api/sync/items/EVENT/x/resend", cookie, csrf, null).statusCode()).isEqualTo(404);
+        assertThat(http.send("POST", "/console/logout", cookie, csrf, null).statusCode()).isEqualTo(204);
+        assertThat(http.send("GET", "/api/jobs", cookie, null, null).statusCode()).as("logged out").isEqualTo(401);
+        assertThat(http.send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(302);
+        assertThat(http.send("GET", "/observe/jolokia/version", cookie, null, null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -287,7 +298,7 @@ class ConsoleBrowserTest {
         browser.open("/console/charts.html");
         browser.find("#login");
         assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/login");
-        browser.screenshot("11-logged-out");
+        shot("11-logged-out");
     }
 
     /** A metadata version snapshot with one option set (as MetadataVersionsJobTest makes them). */
@@ -298,11 +309,29 @@ class ConsoleBrowserTest {
                 + "\",\"valueType\":\"TEXT\"}]}";
     }
 
-    private int conflicts(String cookie, String query) throws Exception {
-        HttpResponse<String> r = send("GET", "/api/sync/conflicts?" + query, cookie, null, null);
-        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(200);
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("pager").path("total")
-                .asInt();
+    @Test
+    @Order(9)
+    void noSecretInAnyLogLineOrPage() {
+        List<String> secrets = new java.util.ArrayList<>(List.of(PASSWORD, TOKEN));
+        secrets.addAll(sessionSecrets);
+        assertThat(log.list).isNotEmpty();
+        for (ILoggingEvent e : log.list) {
+            String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                    : e.getThrowableProxy().getMessage());
+            secrets.forEach(secret -> assertThat(line).doesNotContain(secret));
+        }
+        assertThat(pages).hasSizeGreaterThan(8);
+        for (String page : pages) {
+            secrets.forEach(secret -> assertThat(page).doesNotContain(secret));
+        }
+    }
+
+    /** Saves the page's screenshot; a page whose admin API call failed shows #error, which must stay hidden. */
+    private void shot(String name) throws Exception {
+        browser.screenshot(name);
+        assertThat(browser.driver.findElements(By.cssSelector("#error")).stream().filter(WebElement::isDisplayed)
+                .map(WebElement::getText)).as("error shown on " + name).isEmpty();
+        pages.add(browser.driver.getPageSource());
     }
 
     private void login(String user, String password) {
@@ -312,25 +341,4 @@ class ConsoleBrowserTest {
         browser.find("#submit").click();
     }
 
-    private static String value(List<String> setCookies, String name) {
-        return setCookies.stream().filter(c -> c.startsWith(name + "=")).findFirst()
-                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).orElseThrow();
-    }
-
-    private HttpResponse<String> send(String method, String path, String cookie, String csrf, String form)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, form == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(form));
-        if (form != null) {
-            b.header("Content-Type", "application/x-www-form-urlencoded");
-        }
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        if (csrf != null) {
-            b.header(ConsoleSessions.CSRF_HEADER, csrf);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
 }
