@@ -131,7 +131,8 @@ class ConsoleBrowserTest {
 
         login(USER, PASSWORD);
         browser.find("#jobs-table");
-        assertThat(browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream().map(WebElement::getText))
+        assertThat(browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream()
+                .map(WebElement::getText))
                 .contains("DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC");
         assertThat(browser.text("#status-DATA_SYNC")).isEqualTo("NOT_STARTED");
         shot("02-overview");
@@ -180,7 +181,8 @@ class ConsoleBrowserTest {
         browser.find("#f-code").sendKeys("E7612");
         browser.find("#f-job").sendKeys("DATA_SYNC");
         browser.find("#f-apply").click();
-        browser.until(d -> String.valueOf(d.findElement(By.id("count")).getDomAttribute("data-query")).contains("errorCode=E7612&job="));
+        browser.until(d -> String.valueOf(d.findElement(By.id("count")).getDomAttribute("data-query"))
+                .contains("errorCode=E7612&job="));
         assertThat(browser.text("#count")).matches("(\\d+) shown of \\1 matching");
         WebElement row = browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
                 .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
@@ -224,7 +226,8 @@ class ConsoleBrowserTest {
         browser.find("#nav-metadata").click();
         browser.until(d -> d.findElement(By.id("pending")).getText().contains("pending on central"));
         browser.find("#versions-table");
-        assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size()).isGreaterThanOrEqualTo(3);
+        assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size())
+                .isGreaterThanOrEqualTo(3);
         assertThat(browser.text("#versions-table")).contains("IMPORTED");
         shot("09-metadata");
 
@@ -264,7 +267,8 @@ class ConsoleBrowserTest {
         assertThat(daily.body()).contains("\"stage\":\"DATA_SYNC: Starting DataValueSynchronization job\"")
                 .containsPattern("\"objectsSent\":[1-9]");
         assertThat(http.send("GET", "/api/stats/daily?days=0", cookie, null, null).statusCode()).isEqualTo(400);
-        assertThat(http.send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode()).isEqualTo(404);
+        assertThat(http.send("GET", "/api/pairs/default/jobs/runs/nope", cookie, null, null).statusCode())
+                .isEqualTo(404);
         assertThat(http.send("GET", "/api/pairs/default/metadata/versions", cookie, null, null).body())
                 .contains("\"status\":\"IMPORTED\"");
         // the conflict filters the console uses
@@ -273,7 +277,8 @@ class ConsoleBrowserTest {
         String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
         assertThat(http.conflicts(cookie, "errorCode=E7612&job=DATA_SYNC&since=" + today + "&until=" + today))
                 .isGreaterThan(0);
-        assertThat(http.conflicts(cookie, "errorCode=E7612")).isEqualTo(http.conflicts(cookie, "errorCode=E7612&kind=dataValue")
+        assertThat(http.conflicts(cookie, "errorCode=E7612"))
+                .isEqualTo(http.conflicts(cookie, "errorCode=E7612&kind=dataValue")
                 + http.conflicts(cookie, "errorCode=E7612&kind=completeRegistration")
                 + http.conflicts(cookie, "errorCode=E7612&kind=dataValueSet"));
         assertThat(http.conflicts(cookie, "errorCode=E0000")).isZero();

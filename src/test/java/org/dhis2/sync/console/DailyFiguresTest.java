@@ -24,8 +24,10 @@ class DailyFiguresTest {
     @SuppressWarnings("unchecked")
     void figuresAreSummedPerStageAndDay() throws Exception {
         DailyFigures f = new DailyFigures();
-        f.add("DATA_SYNC", Instant.parse("2026-05-01T10:00:00Z"), run(1000, "imported 5, updated 2, deleted 1, ignored 0"));
-        f.add("DATA_SYNC", Instant.parse("2026-05-01T23:59:00Z"), run(500, "imported 1, updated 0, deleted 0, ignored 3"));
+        f.add("DATA_SYNC", Instant.parse("2026-05-01T10:00:00Z"),
+                run(1000, "imported 5, updated 2, deleted 1, ignored 0"));
+        f.add("DATA_SYNC", Instant.parse("2026-05-01T23:59:00Z"),
+                run(500, "imported 1, updated 0, deleted 0, ignored 3"));
         f.add("DATA_SYNC", Instant.parse("2026-05-02T00:01:00Z"), run(200, "nothing to send"));
         f.add("DATA_SYNC", Instant.parse("2026-05-02T00:02:00Z"), null);
         // a failed stage: no counts in its own summary, but in its pages
