@@ -236,6 +236,9 @@ class ConsoleBrowserTest {
         browser.until(d -> d.findElements(By.cssSelector("#charts canvas")).size() >= 2);
         assertThat(browser.text("#charts")).contains("DATA_SYNC: ");
         shot("10-charts");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeScript("document.getElementById('charts').scrollIntoView()");
+        shot("10-charts-stages");
     }
 
     @Test
