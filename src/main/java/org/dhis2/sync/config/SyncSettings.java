@@ -64,11 +64,11 @@ public final class SyncSettings {
     private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
     private final LoadSettings load;
+    // issue 17 (operator console)
+    private final int consoleSessionIdleMinutes;
     // issue 17 (request ledger, management server)
     private final String managementHost;
     private final int ledgerRetentionDays;
-    // issue 17 (operator console)
-    private final int consoleSessionIdleMinutes;
 
     private SyncSettings(Properties p, boolean requireInstances) {
         this.properties = p;
@@ -129,11 +129,11 @@ public final class SyncSettings {
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
+        // issue 17 (operator console)
+        this.consoleSessionIdleMinutes = c.integer("sync.console.sessionIdleMinutes", 1, 1440);
         // issue 17 (request ledger, management server)
         this.managementHost = c.host("sync.management.host");
         this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
-        // issue 17 (operator console)
-        this.consoleSessionIdleMinutes = c.integer("sync.console.sessionIdleMinutes", 1, 1440);
         c.unknownJobKeys();
         c.throwIfAny();
     }
