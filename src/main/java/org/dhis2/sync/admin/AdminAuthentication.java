@@ -7,6 +7,7 @@ import java.util.Base64;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.config.AdminCredentials;
+import org.dhis2.sync.console.ConsoleSessions;
 
 /**
  * Checks every admin API call (routes/admin-api.camel.yaml, interceptFrom of the adminApi route configuration):
@@ -20,6 +21,7 @@ public final class AdminAuthentication {
 
     private final byte[] basicDigest;
     private final byte[] tokenDigest;
+    private volatile ConsoleSessions sessions;
 
     AdminAuthentication(byte[] basicDigest, byte[] tokenDigest) {
         this.basicDigest = basicDigest;
@@ -35,13 +37,52 @@ public final class AdminAuthentication {
         return new AdminAuthentication(basic, token);
     }
 
-    /** Lets the call through, or throws {@link AdminApiException} 401. */
+    /**
+     * Lets the call through, or throws {@link AdminApiException} 401. Without an Authorization header, a console
+     * session cookie is accepted too, and a state-changing call with it needs the session's CSRF token (else 403).
+     */
     public void check(Exchange exchange) {
-        String header = exchange.getMessage().getHeader(AUTHORIZATION, String.class);
-        exchange.getMessage().removeHeader(AUTHORIZATION);
-        if (!accepts(header)) {
-            throw AdminApiException.unauthorized();
+        org.apache.camel.Message m = exchange.getMessage();
+        String header = m.getHeader(AUTHORIZATION, String.class);
+        String cookie = m.getHeader("Cookie", String.class);
+        String csrf = m.getHeader(ConsoleSessions.CSRF_HEADER, String.class);
+        m.removeHeader(AUTHORIZATION);
+        m.removeHeader("Cookie");
+        m.removeHeader(ConsoleSessions.CSRF_HEADER);
+        if (accepts(header)) {
+            return;
         }
+        ConsoleSessions store = sessions;
+        if (header == null && store != null) {
+            java.util.Optional<ConsoleSessions.Session> session = store.find(cookie);
+            if (session.isPresent()) {
+                if (ConsoleSessions.changesState(m.getHeader(Exchange.HTTP_METHOD, String.class))
+                        && !ConsoleSessions.csrfMatches(session.get(), csrf)) {
+                    throw AdminApiException.status(403, "A call that changes state needs the console's CSRF token"
+                            + " (header " + ConsoleSessions.CSRF_HEADER + ")");
+                }
+                return;
+            }
+        }
+        throw AdminApiException.unauthorized();
+    }
+
+    /** Turns on console logins (sessions kept in memory, forgotten after {@code idle}); answers the store. */
+    public ConsoleSessions sessions(java.time.Duration idle) {
+        sessions = new ConsoleSessions(idle);
+        return sessions;
+    }
+
+    /** The console's login form: a user name and password, or the token alone. */
+    public boolean acceptsLogin(String username, String password, String token) {
+        if (token != null && !token.isBlank()) {
+            return accepts("Bearer " + token.strip());
+        }
+        if (username == null || password == null || username.isEmpty()) {
+            return false;
+        }
+        return accepts("Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether an Authorization header value carries the admin credentials (also used by the reserved value hand-out). */

@@ -59,10 +59,13 @@ public final class AdminQueries {
         }
     }
 
-    /** {@code GET /api/sync/conflicts}: what central rejected, newest first. */
-    public Map<String, Object> conflicts(String pair, String kind, String page, String pageSize) {
+    /** {@code GET /api/sync/conflicts}: what central rejected, newest first (filters kind, errorCode, job, since,
+     * until: issue 17, the console's conflict filters). */
+    public Map<String, Object> conflicts(String pair, String kind, String errorCode, String job, String since,
+                                         String until, String page, String pageSize) {
         Paging paging = Paging.of(page, pageSize);
-        return paged(pair, "admin-conflicts", "conflicts", paging, ItemKinds.oneOf("kind", kind, ItemKinds.CONFLICTS));
+        return paged(pair, "admin-conflicts", "conflicts", paging,
+                ConflictFilters.of(kind, errorCode, job, since, until));
     }
 
     /** {@code GET /api/sync/items}: per-object bookkeeping rows (tracker objects, rejected aggregate keys). */

@@ -28,7 +28,8 @@ public final class PairConfigs {
     static final List<String> ENGINE_WIDE = List.of("sync.db.", "sync.management.", "sync.admin.", "sync.routes.",
             "sync.health.", "sync.retry.", "metadata.sync.retry", "dhis2.http.", "sync.shutdown.", "camel.",
             "sync.pairs.", "sync.defaultPair.", "sync.dataValues.parallelism", "sync.events.parallelism",
-            "sync.tracker.parallelism", "sync.reservedValues.clients", "sync.cluster.", "sync.ledger.");
+            "sync.tracker.parallelism", "sync.reservedValues.clients", "sync.cluster.", "sync.ledger.",
+            "sync.console.");
 
     private PairConfigs() {
     }

@@ -64,6 +64,8 @@ public final class SyncSettings {
     private final Map<String, RunWindow> runWindows = new LinkedHashMap<>();
     private final ReservedValueSettings reservedValues;
     private final LoadSettings load;
+    // issue 17 (operator console)
+    private final int consoleSessionIdleMinutes;
     // issue 17 (request ledger, management server)
     private final String managementHost;
     private final int ledgerRetentionDays;
@@ -129,6 +131,8 @@ public final class SyncSettings {
         this.reservedValues = c.reservedValues();
         JobSchedule.JOB_TYPES.forEach(type -> jobSchedules.put(type, c.jobSchedule(type)));
         JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
+        // issue 17 (operator console)
+        this.consoleSessionIdleMinutes = c.integer("sync.console.sessionIdleMinutes", 1, 1440);
         // issue 17 (request ledger, management server)
         this.managementHost = c.host("sync.management.host");
         this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
@@ -343,6 +347,12 @@ public final class SyncSettings {
     /** Request ledger rows older than this many days are deleted (sync.ledger.retentionDays). */
     public int ledgerRetentionDays() {
         return ledgerRetentionDays;
+    }
+
+    // issue 17 (operator console)
+    /** A console session is forgotten after this many minutes without a request (sync.console.sessionIdleMinutes). */
+    public int consoleSessionIdleMinutes() {
+        return consoleSessionIdleMinutes;
     }
 
     /** Collects problems with key names; a secret's value is never echoed. */

@@ -125,6 +125,7 @@ public final class Engine implements AutoCloseable {
             main.bind("adminAnswers", new AdminAnswers());
             main.bind("adminJobs", new AdminJobs());
             main.bind("adminQueries", new AdminQueries(database.dataSource(), p -> syncPairs.get(p).jobHistory()));
+            org.dhis2.sync.console.ConsoleBeans.bind(main::bind, admin, settings, database.dataSource()); // issue 17
             main.bind("itemResend", new ItemResend(database.dataSource()));
             main.bind("adminDownloads", new org.dhis2.sync.admin.AdminDownloads());
             main.bind("adminPairs", new FleetView(database.dataSource(), healthCache));

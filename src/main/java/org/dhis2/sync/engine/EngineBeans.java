@@ -66,6 +66,7 @@ public final class EngineBeans {
         t.put("adminAnswers", AdminAnswers.class);
         t.put("adminJobs", AdminJobs.class);
         t.put("adminQueries", AdminQueries.class);
+        t.putAll(org.dhis2.sync.console.ConsoleBeans.TYPES); // issue 17: operator console
         t.put("itemResend", ItemResend.class);
         t.put("adminDownloads", org.dhis2.sync.admin.AdminDownloads.class);
         t.put("trackerDownload", org.dhis2.sync.download.TrackerDownloadStage.class);

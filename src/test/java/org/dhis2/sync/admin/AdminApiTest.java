@@ -119,6 +119,9 @@ class AdminApiTest {
                 "POST /api/download/trackedEntities", "GET /api/pairs",
                 // issue 17: the request ledger
                 "GET /api/requests", "GET /api/jobs/runs/00000000-0000-0000-0000-000000000000/requests",
+                // issue 17: the operator console's reads
+                "GET /api/jobs/runs/00000000-0000-0000-0000-000000000000", "GET /api/metadata/versions",
+                "GET /api/stats/daily",
                 // every path once more for a pair named in it
                 "GET /api/pairs/default/jobs", "POST /api/pairs/default/jobs/DATA_SYNC/execute",
                 "GET /api/pairs/default/jobs/DATA_SYNC/runs", "GET /api/pairs/default/scheduling/completed/DATA_SYNC",
@@ -127,7 +130,9 @@ class AdminApiTest {
                 "GET /api/pairs/default/trackedEntityAttributes/x/generate",
                 "POST /api/pairs/default/download/trackedEntities",
                 "GET /api/pairs/default/requests",
-                "GET /api/pairs/default/jobs/runs/00000000-0000-0000-0000-000000000000/requests");
+                "GET /api/pairs/default/jobs/runs/00000000-0000-0000-0000-000000000000/requests",
+                "GET /api/pairs/default/jobs/runs/00000000-0000-0000-0000-000000000000",
+                "GET /api/pairs/default/metadata/versions", "GET /api/pairs/default/stats/daily");
         List<String> wrong = new ArrayList<>();
         wrong.add(null);
         wrong.add(AdminHttp.basic(USER, PASSWORD + "x"));
