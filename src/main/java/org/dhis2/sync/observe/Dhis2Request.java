@@ -22,13 +22,16 @@ public final class Dhis2Request {
     private Dhis2Request() {
     }
 
-    /** @param path the API path, e.g. {@code /api/system/info} */
+    /** @param path the API path, e.g. {@code /api/system/info}, with a query when it needs one */
     public static Answer get(CamelContext context, Dhis2Connection connection, String path) {
         ProducerTemplate template = context.createProducerTemplate();
         try {
+            int q = path.indexOf('?');
             Exchange exchange = template.send(ROUTE, e -> {
                 e.setVariable("dhis2Url", connection.url());
-                e.setVariable("dhis2Path", path);
+                e.setVariable("dhis2Path", q < 0 ? path : path.substring(0, q));
+                // the route adds its own options after the path's query (dhis2Query ends with '&' when there is one)
+                e.setVariable("dhis2Query", q < 0 ? "" : path.substring(q + 1) + "&");
             });
             String noAnswer = exchange.getVariable("dhis2NoAnswer", String.class);
             if (exchange.getException() != null) {
