@@ -229,6 +229,10 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size())
                 .isGreaterThanOrEqualTo(3);
         assertThat(browser.text("#versions-table")).contains("IMPORTED");
+        // every version central has was imported: none pending, and local's newest is central's
+        String newest = central.currentVersionName().orElseThrow();
+        assertThat(browser.text("#pending")).contains("pending on central: 0").contains("Local version " + newest)
+                .contains("central " + newest);
         shot("09-metadata");
 
         browser.find("#nav-charts").click();
