@@ -22,6 +22,7 @@ import org.dhis2.sync.admin.ItemResend;
 import org.dhis2.sync.config.PairConfigs;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.pairs.FleetView;
+import org.dhis2.sync.pairs.InstanceBeans;
 import org.dhis2.sync.pairs.PairBeans;
 import org.dhis2.sync.pairs.PairRoutes;
 import org.dhis2.sync.pairs.SyncPairs;
@@ -29,11 +30,9 @@ import org.dhis2.sync.reserved.ReservedValueBeans;
 import org.dhis2.sync.db.BookkeepingDatabase;
 
 import org.dhis2.sync.db.BookkeepingHealthCheck;
-import org.dhis2.sync.http.Dhis2Authentication;
 
 import org.dhis2.sync.http.RetryAfter;
 
-import org.dhis2.sync.load.CentralLoad;
 
 
 
@@ -43,7 +42,6 @@ import org.dhis2.sync.job.JobScheduleRoutes;
 
 
 
-import org.dhis2.sync.observe.Dhis2HealthCheck;
 import org.dhis2.sync.observe.SecurityWarnings;
 
 
@@ -102,8 +100,8 @@ public final class Engine implements AutoCloseable {
             Duration healthCache = Duration.ofSeconds(settings.healthCacheSeconds());
             SyncPairs syncPairs = new SyncPairs(pairs, healthCache, main::getCamelContext);
             main.bind("syncPairs", syncPairs);
-            bindHealthChecks(main, syncPairs, pairs.get(PairConfigs.DEFAULT));
-            main.bind("dhis2Authentication", authentication(pairs.values()));
+            InstanceBeans.bindHealthChecks(main::bind, syncPairs, pairs.get(PairConfigs.DEFAULT));
+            main.bind("dhis2Authentication", InstanceBeans.authentication(pairs.values()));
             // issue 17: request ledger of every DHIS2 call (every pair's instances); Jolokia behind the admin login
             org.dhis2.sync.ledger.RequestLedger.bind(main, settings, database.dataSource(), pairs.values().stream()
                     .flatMap(p -> java.util.stream.Stream.of(p.settings().local().url(), p.settings().central().url()))
@@ -165,35 +163,6 @@ public final class Engine implements AutoCloseable {
         return pairs.values().stream().limit(10).map(p -> p.name() + " (" + p.settings().local() + " -> "
                 + p.settings().central() + ")").collect(java.util.stream.Collectors.joining(", "))
                 + (pairs.size() > 10 ? ", ..." : "");
-    }
-
-    /** The default pair's checks keep their bean names; every instance is one readiness check. */
-    private static void bindHealthChecks(Main main, SyncPairs pairs, PairBeans defaultPair) {
-        int n = 0;
-        for (Dhis2HealthCheck check : pairs.healthChecks()) {
-            String url = check.connection().url();
-            String name = defaultPair != null && url.equals(defaultPair.settings().local().url()) ? "dhis2LocalHealthCheck"
-                    : defaultPair != null && url.equals(defaultPair.settings().central().url())
-                    ? "dhis2CentralHealthCheck" : "dhis2HealthCheck." + n++;
-            main.bind(name, check);
-        }
-    }
-
-    /** Credentials by base URL for every instance of every pair, and one load cap per central. */
-    private static Dhis2Authentication authentication(java.util.Collection<PairBeans> pairs) {
-        java.util.List<org.dhis2.sync.config.Dhis2Connection> connections = new java.util.ArrayList<>();
-        Map<String, CentralLoad> caps = new LinkedHashMap<>();
-        for (PairBeans pair : pairs) {
-            SyncSettings s = pair.settings();
-            connections.add(s.local());
-            connections.add(s.central());
-            caps.computeIfAbsent(s.central().url(), url -> new CentralLoad(url, s.load().maxConcurrentRequests(),
-                    s.load().maxBytesPerSecond()));
-        }
-        Dhis2Authentication authentication = new Dhis2Authentication(connections.stream().distinct()
-                .toArray(org.dhis2.sync.config.Dhis2Connection[]::new));
-        caps.values().forEach(authentication::alsoConfigure);
-        return authentication;
     }
 
     /** Camel's own settings, derived from ours; camel.* keys in the configuration win. */
