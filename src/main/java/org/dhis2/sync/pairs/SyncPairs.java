@@ -52,7 +52,10 @@ public final class SyncPairs {
      * variable {@value #VARIABLE}; 404 for a pair the engine does not have.
      */
     public void select(Exchange exchange) {
-        String name = exchange.getMessage().getHeader("pair", String.class);
+        // the path parameter only: a request header named "pair" on /api/... must not switch the pair
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+        String name = uri != null && uri.contains("/api/pairs/")
+                ? exchange.getMessage().getHeader("pair", String.class) : null;
         String pair = name == null || name.isBlank() ? PairConfigs.DEFAULT : name.strip();
         if (!pairs.containsKey(pair)) {
             throw AdminApiException.notFound(pair.equals(PairConfigs.DEFAULT) && name == null

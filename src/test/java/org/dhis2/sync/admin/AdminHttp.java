@@ -15,7 +15,7 @@ import java.util.List;
 /** Real HTTP calls to the engine's admin API; every answer is kept so tests can scan them all for secrets. */
 public final class AdminHttp {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public record Answer(int status, String body, java.net.http.HttpHeaders headers) {

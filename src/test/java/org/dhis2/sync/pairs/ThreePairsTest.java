@@ -198,6 +198,13 @@ class ThreePairsTest {
         JsonNode bRuns = http.get("/api/pairs/b/jobs/DATA_SYNC/runs", auth).json();
         assertThat(bRuns.path("runs").size()).as(bRuns.toString()).isEqualTo(2);
         assertThat(http.get("/api/pairs/nowhere/jobs", auth).status()).isEqualTo(404);
+        // only the path names a pair: a request header "pair" on an old path still means default
+        java.net.http.HttpResponse<String> spoofed = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + engine.managementPort()
+                        + "/api/jobs")).header("Authorization", auth).header("pair", "b").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(job(org.dhis2.sync.admin.AdminHttp.JSON.readTree(spoofed.body()), "TRACKER_PROGRAMS_DATA_SYNC")
+                .path("lastExecutedStatus").asText()).isEqualTo("SUCCESS");
         assertThat(http.get("/api/pairs", null).status()).isEqualTo(401);
         AdminHttp.Answer runNow = http.post("/api/pairs/c/jobs/DATA_SYNC/execute", auth);
         assertThat(runNow.status()).isEqualTo(200);
