@@ -32,6 +32,9 @@ class LinkControlTest {
 
             HTTP.send(HttpRequest.newBuilder(URI.create(pair.centralServer().url() + "/api/ping")).build(),
                     HttpResponse.BodyHandlers.ofString());
+            // the server counts the answer's bytes when it closes the exchange, which may come after the client
+            // has read the (small) answer: wait for that before reading the counters
+            assertThat(pair.central().awaitIdle(Duration.ofSeconds(5))).isTrue();
             JsonNode read = call(HttpRequest.newBuilder(URI.create(control.url() + "/link")).build());
             assertThat(read.path("central").path("traffic").path("requests").asLong()).isEqualTo(1);
             assertThat(read.path("central").path("traffic").path("requestBytes").asLong()).isPositive();

@@ -223,6 +223,7 @@ class LinkTest {
         instance.setLink(Link.LAN.withBandwidth(10_000_000, 10_000_000));
         byte[] body = paddedSet(20_000);
         HttpResponse<byte[]> answer = post("/api/dataValueSets", body);
+        assertThat(instance.awaitIdle(Duration.ofSeconds(5))).as("the server closed the exchange").isTrue();
         LinkLine.Traffic traffic = instance.linkTraffic();
         assertThat(traffic.requests()).isEqualTo(1);
         assertThat(traffic.requestBytes() - body.length).as("request line and headers").isBetween(60L, 600L);
