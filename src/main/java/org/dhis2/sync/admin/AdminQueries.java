@@ -117,15 +117,7 @@ public final class AdminQueries {
                 s.setInt(i++, paging.pageSize());
                 s.setLong(i, paging.offset());
                 try (ResultSet rs = s.executeQuery()) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    while (rs.next()) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        for (int col = 1; col <= meta.getColumnCount(); col++) {
-                            Object v = rs.getObject(col);
-                            row.put(meta.getColumnLabel(col), v instanceof Timestamp t ? t.toInstant() : v);
-                        }
-                        rows.add(row);
-                    }
+                    rows.addAll(rowsOf(rs));
                 }
             }
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -135,6 +127,21 @@ public final class AdminQueries {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read " + collection + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every row of the result as column label → value (times as Instants), for JSON answers. */
+    public static List<Map<String, Object>> rowsOf(ResultSet rs) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        ResultSetMetaData meta = rs.getMetaData();
+        while (rs.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int col = 1; col <= meta.getColumnCount(); col++) {
+                Object v = rs.getObject(col);
+                row.put(meta.getColumnLabel(col), v instanceof Timestamp t ? t.toInstant() : v);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** Binds the sync pair and the filters; returns the next parameter index. */

@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -86,19 +82,9 @@ public final class ConsoleQueries {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int col = 1; col <= meta.getColumnCount(); col++) {
-                        Object v = rs.getObject(col);
-                        row.put(meta.getColumnLabel(col), v instanceof Timestamp t ? t.toInstant() : v);
-                    }
-                    rows.add(row);
-                }
+                return org.dhis2.sync.admin.AdminQueries.rowsOf(rs);
             }
-            return rows;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the bookkeeping (" + sql + "): " + e.getMessage(), e);
         }

@@ -65,8 +65,29 @@ final class Browser implements AutoCloseable {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
+    /** The element's text, read again when the page redrew it between finding and reading (pages poll). */
     String text(String css) {
-        return find(css).getText();
+        return until(d -> {
+            var found = d.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : found.get(0).getText();
+        });
+    }
+
+    /** The texts of every matching element, all read from one drawing of the page. */
+    java.util.List<String> texts(String css) {
+        return until(d -> d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+    }
+
+    /** Clicks the element, finding it again when the page redrew it in between. */
+    void click(String css) {
+        until(d -> {
+            var found = d.findElements(By.cssSelector(css));
+            if (found.isEmpty()) {
+                return null;
+            }
+            found.get(0).click();
+            return Boolean.TRUE;
+        });
     }
 
     void screenshot(String name) throws Exception {

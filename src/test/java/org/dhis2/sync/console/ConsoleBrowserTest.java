@@ -131,8 +131,7 @@ class ConsoleBrowserTest {
 
         login(USER, PASSWORD);
         browser.find("#jobs-table");
-        assertThat(browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream()
-                .map(WebElement::getText))
+        assertThat(browser.texts("#jobs-table .job-link"))
                 .contains("DATA_SYNC", "EVENT_PROGRAMS_DATA_SYNC", "TRACKER_PROGRAMS_DATA_SYNC", "META_DATA_SYNC");
         assertThat(browser.text("#status-DATA_SYNC")).isEqualTo("NOT_STARTED");
         shot("02-overview");
@@ -144,7 +143,7 @@ class ConsoleBrowserTest {
         pair.central().faults().rejectedUids().add(rejected.orgUnit());
         pair.central().faults().setLatency(Duration.ofMillis(150));
         try {
-            browser.find("#run-DATA_SYNC").click();
+            browser.click("#run-DATA_SYNC");
             // while it runs, its pages fill in the live tree
             browser.until(d -> d.findElements(By.cssSelector("#live-tree .tree-item")).size() > 0);
             shot("03-running");
@@ -161,11 +160,16 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void runDetailShowsTheTimelineAndTheRequestLedger() throws Exception {
-        browser.driver.findElements(By.cssSelector("#jobs-table .job-link")).stream()
-                .filter(a -> a.getText().equals("DATA_SYNC")).findFirst().orElseThrow().click();
+        browser.until(d -> {
+            var link = d.findElements(By.cssSelector("#jobs-table .job-link")).stream()
+                    .filter(a -> a.getText().equals("DATA_SYNC")).findFirst();
+            link.ifPresent(WebElement::click);
+            return link.isPresent() ? Boolean.TRUE : null;
+        });
         browser.find("#requests-table");
         assertThat(browser.text("#run-status")).isEqualTo("FAILED");
-        assertThat(browser.driver.findElements(By.cssSelector("#tree .timeline .bar")).size()).isGreaterThan(3);
+        int bars = browser.until(d -> d.findElements(By.cssSelector("#tree .timeline .bar")).size());
+        assertThat(bars).isGreaterThan(3);
         assertThat(browser.text("#tree")).contains("Synchronizing page 1").contains("imported");
         assertThat(browser.text("#requests-table")).contains("POST /api/dataValueSets");
         shot("05-run-detail");
@@ -176,32 +180,36 @@ class ConsoleBrowserTest {
     void aConflictLeadsToItsObjectWhichIsSyncedAfterResendAndTheNextRun() throws Exception {
         String key = rejected.dataElement() + '|' + rejected.period() + '|' + rejected.orgUnit() + '|'
                 + rejected.categoryOptionCombo() + '|' + rejected.attributeOptionCombo();
-        browser.find("#nav-conflicts").click();
+        browser.click("#nav-conflicts");
         browser.find("#conflicts-table");
         browser.find("#f-code").sendKeys("E7612");
         browser.find("#f-job").sendKeys("DATA_SYNC");
-        browser.find("#f-apply").click();
+        browser.click("#f-apply");
         browser.until(d -> String.valueOf(d.findElement(By.id("count")).getDomAttribute("data-query"))
                 .contains("errorCode=E7612&job="));
         assertThat(browser.text("#count")).matches("(\\d+) shown of \\1 matching");
-        WebElement row = browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
-                .filter(r -> r.getText().contains(key)).findFirst().orElse(null));
-        assertThat(browser.driver.findElements(By.cssSelector("#conflicts-table tbody tr")))
-                .allSatisfy(r -> assertThat(r.getText()).contains("E7612"));
+        browser.until(d -> d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
+                .anyMatch(r -> r.getText().contains(key)) ? Boolean.TRUE : null);
+        assertThat(browser.texts("#conflicts-table tbody tr")).allSatisfy(r -> assertThat(r).contains("E7612"));
         shot("06-conflicts");
 
-        row.findElement(By.cssSelector(".object-link")).click();
+        browser.until(d -> { // the row of the rejected value, found again if the table was redrawn
+            var row = d.findElements(By.cssSelector("#conflicts-table tbody tr")).stream()
+                    .filter(r -> r.getText().contains(key)).findFirst();
+            row.ifPresent(r -> r.findElement(By.cssSelector(".object-link")).click());
+            return row.isPresent() ? Boolean.TRUE : null;
+        });
         browser.until(d -> d.findElements(By.cssSelector("#items-table tbody tr")).size() == 1);
         assertThat(browser.text("#items-table .uid")).isEqualTo(key);
         assertThat(browser.text("#items-table .state")).isEqualTo("ERROR");
         shot("07-object");
 
         pair.central().faults().rejectedUids().clear();
-        browser.find("#items-table .resend").click();
+        browser.click("#items-table .resend");
         browser.driver.switchTo().alert().accept();
         browser.until(d -> d.findElement(By.id("items-table")).getText().contains("yes"));
-        browser.find("#nav-index").click();
-        browser.find("#run-DATA_SYNC").click();
+        browser.click("#nav-index");
+        browser.click("#run-DATA_SYNC");
         browser.until(d -> d.findElement(By.id("live-job")).getText().equals("DATA_SYNC (finished)"));
         browser.until(d -> d.findElement(By.id("status-DATA_SYNC")).getText().equals("SUCCESS"));
 
@@ -220,10 +228,10 @@ class ConsoleBrowserTest {
         central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleOk01"));
         central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleTwo1"));
         central.add(MetadataVersion.Type.BEST_EFFORT, snapshot(system, "ConsoleLate"));
-        browser.find("#nav-index").click();
-        browser.find("#run-META_DATA_SYNC").click();
+        browser.click("#nav-index");
+        browser.click("#run-META_DATA_SYNC");
         browser.until(d -> d.findElement(By.id("live-job")).getText().equals("META_DATA_SYNC (finished)"));
-        browser.find("#nav-metadata").click();
+        browser.click("#nav-metadata");
         browser.until(d -> d.findElement(By.id("pending")).getText().contains("pending on central"));
         browser.find("#versions-table");
         assertThat(browser.driver.findElements(By.cssSelector("#versions-table tbody tr")).size())
@@ -235,7 +243,7 @@ class ConsoleBrowserTest {
                 .contains("central " + newest);
         shot("09-metadata");
 
-        browser.find("#nav-charts").click();
+        browser.click("#nav-charts");
         browser.find("#lag-table");
         browser.until(d -> d.findElements(By.cssSelector("#charts canvas")).size() >= 2);
         assertThat(browser.text("#charts")).contains("DATA_SYNC: ");
@@ -305,7 +313,7 @@ class ConsoleBrowserTest {
     @Order(8)
     void logoutEndsTheSession() throws Exception {
         browser.open("/console/");
-        browser.find("#logout").click();
+        browser.click("#logout");
         browser.find("#login");
         browser.open("/console/charts.html");
         browser.find("#login");
@@ -350,7 +358,7 @@ class ConsoleBrowserTest {
         browser.open("/console/login");
         browser.find("#username").sendKeys(user);
         browser.find("#password").sendKeys(password);
-        browser.find("#submit").click();
+        browser.click("#submit");
     }
 
 }
