@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
             org.dhis2.sync.console.ConsoleBeans.bind(main::bind, admin, settings, database.dataSource()); // issue 17
             main.bind("itemResend", new ItemResend(database.dataSource()));
             main.bind("adminDownloads", new org.dhis2.sync.admin.AdminDownloads());
-            main.bind("adminPairs", new FleetView(database.dataSource(), healthCache));
+            main.bind("adminPairs", new FleetView(database.dataSource(), syncPairs, healthCache));
             main.bind("reservedValueClients", ReservedValueBeans.clients(settings.reservedValues(), admin));
             EngineBeans.verifyBound(main, pairs.keySet());
             extraBeans.forEach(main::bind);

@@ -34,19 +34,20 @@ public final class FleetView {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DataSource dataSource;
+    private final SyncPairs pairs;
     private final Duration cacheFor;
     private final Map<String, Cached> metadataBehind = new ConcurrentHashMap<>();
 
     private record Cached(Instant at, Map<String, Object> value) {
     }
 
-    public FleetView(DataSource dataSource, Duration cacheFor) {
+    public FleetView(DataSource dataSource, SyncPairs pairs, Duration cacheFor) {
         this.dataSource = dataSource;
+        this.pairs = pairs;
         this.cacheFor = cacheFor;
     }
 
     public List<Map<String, Object>> list(Exchange exchange) throws SQLException {
-        SyncPairs pairs = SyncPairs.in(exchange);
         List<Map<String, Object>> answer = new ArrayList<>();
         for (PairBeans pair : pairs.all().values()) {
             answer.add(describe(exchange, pairs, pair));

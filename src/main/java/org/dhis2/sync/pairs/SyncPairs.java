@@ -82,9 +82,4 @@ public final class SyncPairs {
     public Map<String, PairBeans> all() {
         return pairs;
     }
-
-    /** The bean registry entry an admin bean finds the pairs in. */
-    public static SyncPairs in(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType("syncPairs", SyncPairs.class);
-    }
 }
