@@ -126,8 +126,8 @@ class ConsoleBrowserTest {
     @Order(2)
     void aWrongLoginIsRefusedAndTheRightOneShowsTheJobs() throws Exception {
         login(USER, PASSWORD + "x");
-        assertThat(browser.find("#failed").isDisplayed()).isTrue();
         assertThat(browser.driver.getCurrentUrl()).endsWith("/console/login?failed");
+        browser.until(d -> d.findElement(By.id("failed")).isDisplayed() ? Boolean.TRUE : null);
 
         login(USER, PASSWORD);
         browser.find("#jobs-table");
@@ -354,11 +354,14 @@ class ConsoleBrowserTest {
         pages.add(browser.driver.getPageSource());
     }
 
+    /** Submits the login form and waits until the browser left the form's page (for the failure page or the
+     * overview), so nothing is looked up on the page being replaced. */
     private void login(String user, String password) {
         browser.open("/console/login");
         browser.find("#username").sendKeys(user);
         browser.find("#password").sendKeys(password);
         browser.click("#submit");
+        browser.until(d -> d.getCurrentUrl().equals(base + "/console/login") ? null : Boolean.TRUE);
     }
 
 }

@@ -70,7 +70,9 @@ class GracefulStopTest {
                      "sync.tracker.parallelism", "1"))) {
             SandboxGenerator.populate(pair, GeneratorSpec.small());
             engine.start();
-            pair.central().faults().setLatency(Duration.ofMillis(700));
+            // 11 tracked entities in pages of 5, each answer 3 s late: the SIGTERM has 3 s to reach the engine before
+            // the second page could be taken, even on a loaded machine (700 ms was once too short in CI)
+            pair.central().faults().setLatency(Duration.ofMillis(3000));
             String jobId = engine.execute("TRACKER_PROGRAMS_DATA_SYNC");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (pair.central().requests().count("POST", "/api/tracker") < 1 && System.nanoTime() < deadline) {
