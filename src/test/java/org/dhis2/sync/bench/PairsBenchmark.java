@@ -17,7 +17,8 @@ import org.dhis2.sync.pairs.PairBeans;
  * B9 (bench/pairs.sh): N sync pairs (small sandbox locals, one central) in one engine. After every pair's first
  * sync, every pair runs its push jobs with nothing changed, all pairs at once: the wall time until the last one
  * ended, the most requests central served at once against central.maxConcurrentRequests, and the engine's heap
- * per idle pair (heap after GC with N pairs minus with one pair, over N - 1).
+ * per idle pair (heap after GC with N pairs minus with one pair, over N - 1); --histogram also prints which classes
+ * that heap is made of.
  */
 public final class PairsBenchmark {
 
@@ -44,10 +45,12 @@ public final class PairsBenchmark {
             System.out.println("sandbox: " + sandbox.ready.replaceAll(" locals=\\S+", " locals=..."));
             String central = sandbox.centralUrls.get(0);
             long onePair;
+            HeapHistogram onePairClasses;
             Path bench = Files.createDirectories(Path.of("target", "bench"));
             try (BenchEngine engine = BenchEngine.start(Files.createTempDirectory(bench, "pg-pairs1-"),
                     sandbox.localUrl, central, engineProps)) {
                 onePair = heapAfterGc();
+                onePairClasses = o.containsKey("histogram") ? HeapHistogram.take() : null;
             }
             Map<String, String> props = new HashMap<>(engineProps);
             for (int i = 0; i < sandbox.extraLocalUrls.size(); i++) {
@@ -70,6 +73,10 @@ public final class PairsBenchmark {
                         startMillis, engine.engine.context().getRoutes().size(), idle >> 20, onePair >> 20, perPair,
                         perPair <= 2 ? "met" : "NOT met");
                 System.out.println("JMX beans by type: " + jmxBeans());
+                if (onePairClasses != null) {
+                    System.out.print("heap growth per pair added, by class:\n"
+                            + HeapHistogram.take().growthPer(onePairClasses, pairs - 1, 60));
+                }
                 long first = everyPair(engine, pairs);
                 System.out.printf("first sync of every pair: %d ms%n", first);
                 sandbox.ask("link 0 keep");

@@ -131,8 +131,13 @@ class JobSchedulingTest {
         return await().atMost(Duration.ofSeconds(60)).until(() -> run(engine, jobId), r -> r.finished() != null);
     }
 
+    /** The log lines containing the text; read under the appender's lock, as the engine logs meanwhile. */
     List<String> warnings(String containing) {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
+        List<ILoggingEvent> lines;
+        synchronized (log) {
+            lines = List.copyOf(log.list);
+        }
+        return lines.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(containing)).toList();
     }
 
     /** Run-now, retried while a scheduled run is in progress. */
@@ -174,6 +179,10 @@ class JobSchedulingTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> runs(engine, "DATA_SYNC").stream()
                 .anyMatch(r -> r.trigger().equals("SCHEDULE") && r.started().isAfter(manualRun.finished())
                         && r.finished() != null));
+        // a fire Quartz held back while that scheduled run went on comes after it, is recognised by its due time and
+        // skipped (waited for: under load the held fire can come later than the run's end is seen here)
+        await().atMost(Duration.ofSeconds(30)).until(() -> !warnings("DATA_SYNC schedule skipped: the run due at")
+                .isEmpty());
         engine.context().getRouteController().stopRoute("default.schedule.DATA_SYNC");
         await().atMost(Duration.ofSeconds(30)).until(() -> control(engine).overview("DATA_SYNC").running(), r -> !r);
 
@@ -187,8 +196,6 @@ class JobSchedulingTest {
                 .hasSizeGreaterThanOrEqualTo(2);
         assertThat(runs).filteredOn(r -> !r.started().isBefore(manualRun.finished())
                 && r.started().isBefore(manualRun.finished().plusMillis(900))).hasSizeLessThanOrEqualTo(1);
-        // a fire Quartz held back while a scheduled run went on is recognised by its due time and skipped
-        assertThat(warnings("DATA_SYNC schedule skipped: the run due at")).isNotEmpty();
         assertThat(log.list).noneMatch(e -> e.getLevel().toString().equals("ERROR"));
     }
 
