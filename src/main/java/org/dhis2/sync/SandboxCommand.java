@@ -201,19 +201,25 @@ final class SandboxCommand {
             props.setProperty("sync.db.url", "");
             props.setProperty("sync.db.embedded.dataDir", sandboxData.resolve("pg").toString());
             Engine engine = Engine.start(SyncSettings.forRun(props));
-            int port = engine.managementPort();
-            out.printf("Engine: health http://127.0.0.1:%d/observe/health, metrics http://127.0.0.1:%d/observe/metrics%n",
-                    port, port);
-            out.printf("Admin API: http://127.0.0.1:%d/api (jobs, jobs/{jobType}/execute, jobs/{jobType}/runs, "
-                    + "scheduling/completed/{jobType}, sync/conflicts, sync/items, sync/items/{kind}/{uid}/resend, "
-                    + "download/trackedEntities, trackedEntityAttributes/{uid}/generate)%n",
-                    port);
-            out.println("  authenticate with " + howToAuthenticate(engine.settings().admin()));
+            printWhereToLook(engine.managementPort(), engine.settings().admin(), out);
             return new Started(pair, engine);
         } catch (IOException | RuntimeException e) {
             pair.close();
             throw e;
         }
+    }
+
+    /** The engine's addresses a newcomer looks at first: health, metrics, the admin API, the console, Jolokia. */
+    static void printWhereToLook(int port, AdminCredentials admin, PrintStream out) {
+        String base = "http://127.0.0.1:" + port;
+        out.printf("Engine: health %s/observe/health, metrics %s/observe/metrics%n", base, base);
+        out.printf("Console: %s/console (log in with the admin credentials below)%n", base);
+        out.printf("Admin API: %s/api (pairs, jobs, jobs/{jobType}/execute, jobs/{jobType}/runs, jobs/runs/{jobId},"
+                + " scheduling/completed/{jobType}, sync/conflicts, sync/items, sync/items/{kind}/{uid}/resend,"
+                + " requests, metadata/versions, stats/daily, download/trackedEntities,"
+                + " trackedEntityAttributes/{uid}/generate; the same under pairs/{pair}/ for each pair)%n", base);
+        out.printf("Jolokia (Hawtio): %s/observe/jolokia%n", base);
+        out.println("  authenticate with " + howToAuthenticate(admin));
     }
 
     /** How to call the admin API, without showing a configured secret. */

@@ -33,6 +33,11 @@ public final class PairsBenchmark {
         int pairs = BenchOptions.integer(o, "pairs", 200);
         int cap = BenchOptions.integer(o, "cap", 8);
         Map<String, String> engineProps = new HashMap<>(Map.of("central.maxConcurrentRequests", String.valueOf(cap)));
+        o.forEach((key, value) -> { // --camel.x=y / --sync.x=y: an engine property, to compare what a setting costs
+            if (key.startsWith("camel.") || key.startsWith("sync.")) {
+                engineProps.put(key, value);
+            }
+        });
         if (o.containsKey("jmx-level")) { // camel.main.jmxManagementMBeansLevel, to compare what JMX costs per pair
             engineProps.put("camel.main.jmxManagementMBeansLevel", o.get("jmx-level"));
         }
