@@ -39,6 +39,7 @@ public final class JobCoordinator {
     private final DataSource dataSource;
     private final String syncPair;
     private final RunLocks locks;
+    private final RunLockWatch lockWatch;
     private final ClusterRuns cluster;
     private final Map<String, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, JobRun> lastFinished = new ConcurrentHashMap<>();
@@ -47,9 +48,15 @@ public final class JobCoordinator {
     private volatile boolean stopping;
 
     public JobCoordinator(DataSource dataSource, String syncPair) {
+        this(dataSource, syncPair, 7_500);
+    }
+
+    /** {@code lockCheckMillis}: how often a running run checks that it still holds its run locks. */
+    public JobCoordinator(DataSource dataSource, String syncPair, long lockCheckMillis) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
         this.locks = new RunLocks(dataSource, syncPair);
+        this.lockWatch = new RunLockWatch(locks, lockCheckMillis);
         this.cluster = new ClusterRuns(dataSource, syncPair);
     }
 
@@ -116,6 +123,7 @@ public final class JobCoordinator {
                 throw e;
             }
             running.put(jobType, created);
+            lockWatch.watch(created);
         }
         JobRun run = created;
         run.progress().onChange(() -> saveProgress(run));
@@ -167,6 +175,7 @@ public final class JobCoordinator {
         } catch (SQLException e) {
             LOG.error("Could not record the end of {} run {}: {}", run.jobType(), run.jobId(), e.getMessage());
         } finally {
+            lockWatch.unwatch(run);
             running.remove(run.jobType(), run);
             lastFinished.put(run.jobType(), run);
             locks.release(run.jobType()); // after the end is recorded: the next run sees it

@@ -85,6 +85,29 @@ public final class RunLocks {
         closeWhenIdle();
     }
 
+    /**
+     * Whether the job's run held its locks and lost them: the session holding them does not answer (the database
+     * restarted, the connection was cut). Then every run of this holder lost its locks with it; they are forgotten
+     * here and the next lock opens a new session. False for a job holding nothing (e.g. its run just ended).
+     */
+    public synchronized boolean lost(String jobType) {
+        if (!held.containsKey(jobType)) {
+            return false;
+        }
+        boolean alive;
+        try {
+            alive = connection != null && connection.isValid(2);
+        } catch (SQLException e) {
+            alive = false;
+        }
+        if (!alive) {
+            LOG.warn("The run lock session ended; the runs of {} hold no lock any more", held.keySet());
+            held.clear();
+            closeWhenIdle();
+        }
+        return !alive;
+    }
+
     /** Whether a run of exactly this job holds its lock on another node (stages shared with other jobs not asked). */
     public synchronized boolean runningElsewhere(String jobType) {
         if (held.containsKey(jobType)) {

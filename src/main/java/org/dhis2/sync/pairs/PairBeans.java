@@ -47,7 +47,7 @@ public final class PairBeans {
     public PairBeans(String name, SyncSettings settings, DataSource dataSource, PrometheusMeterRegistry meters) {
         this.name = name;
         this.settings = settings;
-        this.jobs = new JobCoordinator(dataSource, name);
+        this.jobs = new JobCoordinator(dataSource, name, settings.clusterCheckinIntervalMillis());
         // job schedules (routes/job-schedules.camel.yaml), run-now (jobControl) and the job MBeans
         this.jobScheduler = new JobScheduler(name, settings.jobSchedules(), jobs, new RunWindows(settings.runWindows()));
         this.jobHistory = new JobHistory(dataSource, name);
