@@ -3,6 +3,9 @@ package org.dhis2.sync.pairs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.internet.MimeMessage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,6 +56,7 @@ class ThreePairsTest {
     private SandboxPair two; // L2, C2
     private Engine engine;
     private AdminHttp http;
+    private GreenMail mail;
 
     @BeforeAll
     void start() throws Exception {
@@ -69,6 +73,14 @@ class ThreePairsTest {
         pair(props, "b", two.localServer().url(), one.centralServer().url());
         pair(props, "c", one.localServer().url(), two.centralServer().url());
         props.put("pair.b.sync.dataValues.pageSize", "60"); // a pair's own tunable
+        // mail: the SMTP server for every pair, a recipient for pair b only
+        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        props.put("sync.mail.host", "127.0.0.1");
+        props.put("sync.mail.port", String.valueOf(mail.getSmtp().getPort()));
+        props.put("sync.mail.username", "");
+        props.put("sync.notifications.email", "");
+        props.put("pair.b.sync.notifications.email", "b-admin@example.org");
         props.put("sync.availability.attempts", "2");
         props.put("sync.availability.delayMillis", "1");
         props.put("sync.admin.username", USER);
@@ -107,6 +119,9 @@ class ThreePairsTest {
         }
         one.close();
         two.close();
+        if (mail != null) {
+            mail.stop();
+        }
     }
 
     @Test
@@ -217,6 +232,44 @@ class ThreePairsTest {
         for (AdminHttp.Answer a : http.answers) {
             assertThat(a.body()).doesNotContain(PASSWORD).doesNotContain("district");
         }
+    }
+
+    /** A pair's own notification recipient gets its metadata sync mails; a pair without one sends none. */
+    @Test
+    @Order(5)
+    void aPairsOwnMailRecipientGetsItsMetadataSyncMails() throws Exception {
+        // L2 is new to C1's metadata (its sandbox versions came from C2) and its own metadata sync setting points to
+        // C1, as pair b's central
+        two.local().metadataVersions().clear();
+        two.local().systemSettings().put("keyRemoteInstanceUrl", one.centralServer().url());
+        two.local().systemSettings().put("keyRemoteInstanceUsername", "admin");
+        two.local().systemSettings().put("keyRemoteInstancePassword", "district");
+        one.local().systemSettings().put("keyRemoteInstanceUrl", one.centralServer().url());
+        one.local().systemSettings().put("keyRemoteInstanceUsername", "admin");
+        one.local().systemSettings().put("keyRemoteInstancePassword", "district");
+        String system = Dhis2Version.of(42).toString();
+        one.central().metadataVersions().add(org.dhis2.sync.sandbox.MetadataVersion.Type.BEST_EFFORT,
+                "{\"system\":{\"id\":\"sys\",\"rev\":\"abc\",\"version\":\"" + system
+                        + "\",\"date\":\"2024-05-01T00:00:00.000\"},\"optionSets\":[{\"id\":\"PairMail001\","
+                        + "\"name\":\"PairMail001\",\"code\":\"PAIRMAIL001\",\"valueType\":\"TEXT\"}]}");
+        String newest = one.central().metadataVersions().currentVersionName().orElseThrow();
+
+        JobRun b = run("b", "META_DATA_SYNC");
+        assertThat(b.status()).as(b.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(two.local().metadataVersions().currentVersionName()).hasValue(newest);
+        mail.waitForIncomingEmail(10_000, 1);
+        MimeMessage[] sent = mail.getReceivedMessages();
+        assertThat(sent).isNotEmpty().allSatisfy(m -> assertThat(m.getAllRecipients())
+                .extracting(Object::toString).containsExactly("b-admin@example.org"));
+        assertThat(sent).anySatisfy(m -> assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(m))
+                .contains(newest));
+
+        mail.purgeEmailFromAllMailboxes();
+        JobRun other = run("default", "META_DATA_SYNC");
+        assertThat(other.status()).as(other.summary()).isEqualTo(JobRun.Status.SUCCESS);
+        assertThat(one.local().metadataVersions().currentVersionName()).hasValue(newest);
+        Thread.sleep(1000); // a mail would have been sent before the run ended; give the SMTP server a moment
+        assertThat(mail.getReceivedMessages()).as("the default pair has no recipient").isEmpty();
     }
 
     private JobRun run(String pair, String jobType) {
