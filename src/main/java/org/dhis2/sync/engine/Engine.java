@@ -143,7 +143,7 @@ public final class Engine implements AutoCloseable {
                 pair.jobScheduler().start(main.getCamelContext());
                 pair.jobMBeans().register();
             }
-            SecurityWarnings.logAtStart(main.getCamelContext(), settings);
+            SecurityWarnings.logAtStart(main.getCamelContext(), pairSettings);
         } catch (Exception e) {
             pairs.values().forEach(pair -> {
                 pair.jobMBeans().unregister();

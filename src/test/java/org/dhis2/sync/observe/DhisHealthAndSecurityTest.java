@@ -135,6 +135,28 @@ class DhisHealthAndSecurityTest {
         assertNoSecretLogged();
     }
 
+    /** Every pair's instances are looked at, each DHIS2 instance (and user) once, the warning naming the pair. */
+    @Test
+    void warnsAboutEveryPairsInstancesOnceEach() throws Exception {
+        pair.central().userAuthorities().clear();
+        pair.central().userAuthorities().add("ALL");
+        long askedBefore = pair.central().requests().count("GET", "/api/me");
+        try (Engine engine = engine(Map.of("pair.b.local.url", "http://b-site.invalid:8080",
+                "pair.b.local.username", "admin", "pair.b.local.password", SECRET,
+                "pair.b.central.url", pair.centralServer().url(), "pair.b.central.username", "admin",
+                "pair.b.central.password", "district"))) {
+            assertThat(engine.pairs().keySet()).containsExactly("default", "b");
+            assertThat(warnings()).filteredOn(m -> m.contains("plain http")).containsExactly(
+                    "Pair b: local.url http://b-site.invalid:8080 is plain http:// to another host: the password and"
+                            + " all data travel unencrypted. Use https://.");
+            // both pairs share central and its user: asked and warned once
+            assertThat(pair.central().requests().count("GET", "/api/me") - askedBefore).isEqualTo(1);
+            assertThat(warnings()).filteredOn(m -> m.contains("ALL authority")).singleElement().asString()
+                    .contains("central user admin");
+        }
+        assertNoSecretLogged();
+    }
+
     @Test
     void plainHttpIsFineOnThisMachineAndHttpsAnywhere() {
         assertThat(SecurityWarnings.plainHttp(
