@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import io.vertx.core.net.SocketAddress;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.dhis2.sync.config.AdminCredentials;
 import org.dhis2.sync.console.ConsoleSessions;
 
@@ -22,6 +24,7 @@ public final class AdminAuthentication {
     private final byte[] basicDigest;
     private final byte[] tokenDigest;
     private volatile ConsoleSessions sessions;
+    private volatile LoginThrottle throttle = new LoginThrottle(10, java.time.Duration.ofMinutes(5));
 
     AdminAuthentication(byte[] basicDigest, byte[] tokenDigest) {
         this.basicDigest = basicDigest;
@@ -49,22 +52,64 @@ public final class AdminAuthentication {
         m.removeHeader(AUTHORIZATION);
         m.removeHeader("Cookie");
         m.removeHeader(ConsoleSessions.CSRF_HEADER);
-        if (accepts(header)) {
-            return;
-        }
-        ConsoleSessions store = sessions;
-        if (header == null && store != null) {
-            java.util.Optional<ConsoleSessions.Session> session = store.find(cookie);
-            if (session.isPresent()) {
-                if (ConsoleSessions.changesState(m.getHeader(Exchange.HTTP_METHOD, String.class))
-                        && !ConsoleSessions.csrfMatches(session.get(), csrf)) {
-                    throw AdminApiException.status(403, "A call that changes state needs the console's CSRF token"
-                            + " (header " + ConsoleSessions.CSRF_HEADER + ")");
-                }
+        if (header != null) {
+            if (admits(header, clientAddress(m))) {
                 return;
             }
+            throw AdminApiException.unauthorized();
+        }
+        ConsoleSessions store = sessions;
+        java.util.Optional<ConsoleSessions.Session> session = store == null ? java.util.Optional.empty()
+                : store.find(cookie);
+        if (session.isPresent()) {
+            if (ConsoleSessions.changesState(m.getHeader(Exchange.HTTP_METHOD, String.class))
+                    && !ConsoleSessions.csrfMatches(session.get(), csrf)) {
+                throw AdminApiException.status(403, "A call that changes state needs the console's CSRF token"
+                        + " (header " + ConsoleSessions.CSRF_HEADER + ")");
+            }
+            return;
         }
         throw AdminApiException.unauthorized();
+    }
+
+    /** Wrong logins are counted per client address, and an address with too many is refused for a while. */
+    public void throttle(LoginThrottle throttle) {
+        this.throttle = throttle;
+    }
+
+    /**
+     * Whether the Authorization header carries the admin credentials, counting a wrong one against the client's
+     * address; throws {@link AdminApiException} 429 while that address is refused for too many wrong logins.
+     */
+    public boolean admits(String header, String address) {
+        refuseIfThrottled(address);
+        boolean accepted = accepts(header);
+        recordLogin(address, accepted);
+        return accepted;
+    }
+
+    /** Throws {@link AdminApiException} 429 while the address is refused for too many wrong logins. */
+    public void refuseIfThrottled(String address) {
+        java.util.Optional<java.time.Duration> wait = throttle.refusal(address);
+        if (wait.isPresent()) {
+            throw AdminApiException.status(429, "Too many wrong logins from this address: try again in "
+                    + Math.max(1, wait.get().toSeconds()) + " s");
+        }
+    }
+
+    /** Counts a login's outcome for the address (another check, e.g. the hand-out's clients, decided it). */
+    public void recordLogin(String address, boolean accepted) {
+        if (accepted) {
+            throttle.succeeded(address);
+        } else {
+            throttle.failed(address);
+        }
+    }
+
+    /** The client's IP address as the management server saw it (Vert.x platform-http), or null. */
+    public static String clientAddress(org.apache.camel.Message m) {
+        Object remote = m.getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        return remote instanceof SocketAddress a ? a.hostAddress() : remote == null ? null : remote.toString();
     }
 
     /** Turns on console logins (sessions kept in memory, forgotten after {@code idle}); answers the store. */
@@ -73,16 +118,19 @@ public final class AdminAuthentication {
         return sessions;
     }
 
-    /** The console's login form: a user name and password, or the token alone. */
-    public boolean acceptsLogin(String username, String password, String token) {
+    /**
+     * The console's login form: a user name and password, or the token alone; counted like every login (throws
+     * {@link AdminApiException} 429 while the address is refused).
+     */
+    public boolean acceptsLogin(String username, String password, String token, String address) {
         if (token != null && !token.isBlank()) {
-            return accepts("Bearer " + token.strip());
+            return admits("Bearer " + token.strip(), address);
         }
         if (username == null || password == null || username.isEmpty()) {
             return false;
         }
-        return accepts("Basic " + Base64.getEncoder().encodeToString(
-                (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return admits("Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(StandardCharsets.UTF_8)), address);
     }
 
     /** Whether an Authorization header value carries the admin credentials (also used by the reserved value hand-out). */

@@ -27,6 +27,14 @@ public final class ManagementLogin implements AuthenticationHandler {
 
     private final Supplier<AdminAuthentication> authentication;
 
+    private static String webMessage(AdminApiException e) {
+        try {
+            return JSON.writeValueAsString(AdminAnswers.webMessage(e.status(), e.getMessage(), null));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
     /** @param authentication the admin API's check, looked up when a request comes (it is bound after this) */
     public ManagementLogin(Supplier<AdminAuthentication> authentication) {
         this.authentication = authentication;
@@ -37,8 +45,14 @@ public final class ManagementLogin implements AuthenticationHandler {
         String header = ctx.request().getHeader(AdminAuthentication.AUTHORIZATION);
         ctx.request().headers().remove(AdminAuthentication.AUTHORIZATION);
         AdminAuthentication check = authentication.get();
-        if (check != null && check.accepts(header)) {
-            ctx.next();
+        try {
+            if (check != null && header != null && check.admits(header, ctx.request().remoteAddress().hostAddress())) {
+                ctx.next();
+                return;
+            }
+        } catch (AdminApiException refused) { // too many wrong logins from this address
+            ctx.response().setStatusCode(refused.status()).putHeader("Content-Type", "application/json")
+                    .end(webMessage(refused));
             return;
         }
         ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", AdminAnswers.CHALLENGE)

@@ -66,6 +66,8 @@ public final class SyncSettings {
     private final LoadSettings load;
     // issue 17 (operator console)
     private final int consoleSessionIdleMinutes;
+    private final int adminMaxFailedLogins;
+    private final int adminFailedLoginWindowSeconds;
     // issue 17 (request ledger, management server)
     private final String managementHost;
     private final int ledgerRetentionDays;
@@ -133,6 +135,8 @@ public final class SyncSettings {
         JobSchedule.JOB_TYPES.forEach(type -> c.runWindow(type).ifPresent(w -> runWindows.put(type, w)));
         // issue 17 (operator console)
         this.consoleSessionIdleMinutes = c.integer("sync.console.sessionIdleMinutes", 1, 1440);
+        this.adminMaxFailedLogins = c.integer("sync.admin.maxFailedLogins", 1, 10_000);
+        this.adminFailedLoginWindowSeconds = c.integer("sync.admin.failedLoginWindowSeconds", 1, 86_400);
         // issue 17 (request ledger, management server)
         this.managementHost = c.host("sync.management.host");
         this.ledgerRetentionDays = c.integer("sync.ledger.retentionDays", 1, 3650);
@@ -353,6 +357,15 @@ public final class SyncSettings {
     /** A console session is forgotten after this many minutes without a request (sync.console.sessionIdleMinutes). */
     public int consoleSessionIdleMinutes() {
         return consoleSessionIdleMinutes;
+    }
+
+    /** Wrong admin logins per client address within the window before the address is refused (sync.admin.*). */
+    public int adminMaxFailedLogins() {
+        return adminMaxFailedLogins;
+    }
+
+    public java.time.Duration adminFailedLoginWindow() {
+        return java.time.Duration.ofSeconds(adminFailedLoginWindowSeconds);
     }
 
     /** Collects problems with key names; a secret's value is never echoed. */

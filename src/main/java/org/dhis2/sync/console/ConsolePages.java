@@ -48,11 +48,12 @@ public final class ConsolePages {
         String cookie = m.getHeader("Cookie", String.class);
         String csrf = m.getHeader(ConsoleSessions.CSRF_HEADER, String.class);
         Object body = m.getBody();
+        String address = AdminAuthentication.clientAddress(m);
         // nothing of the request (its cookie above all) may be echoed back as a response header
         m.getHeaders().clear();
         m.setBody(null);
         if (path.equals(LOGIN) && method.equals("POST")) {
-            login(m, form(body, exchange));
+            login(m, form(body, exchange), address);
             return;
         }
         if (method.equals("GET") && path.equals(LOGIN)) {
@@ -92,8 +93,16 @@ public final class ConsolePages {
         }
     }
 
-    private void login(Message m, Map<String, String> form) {
-        if (!authentication.acceptsLogin(form.get("username"), form.get("password"), form.get("token"))) {
+    private void login(Message m, Map<String, String> form, String address) {
+        boolean accepted;
+        try {
+            accepted = authentication.acceptsLogin(form.get("username"), form.get("password"), form.get("token"),
+                    address);
+        } catch (org.dhis2.sync.admin.AdminApiException tooMany) {
+            redirect(m, LOGIN + "?throttled");
+            return;
+        }
+        if (!accepted) {
             redirect(m, LOGIN + "?failed");
             return;
         }

@@ -12,6 +12,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 import org.dhis2.sync.admin.AdminAnswers;
 import org.dhis2.sync.admin.AdminAuthentication;
+import org.dhis2.sync.admin.LoginThrottle;
 import org.dhis2.sync.admin.AdminJobs;
 import org.dhis2.sync.admin.AdminQueries;
 import org.dhis2.sync.admin.ItemResend;
@@ -119,6 +120,7 @@ public final class Engine implements AutoCloseable {
             pairs.values().forEach(pair -> pair.bind(main::bind));
             // admin HTTP API (routes/admin-api*.camel.yaml): one for all pairs, the pair named in the path
             AdminAuthentication admin = AdminAuthentication.of(settings.admin(), database.dataSource(), System.out);
+            admin.throttle(new LoginThrottle(settings.adminMaxFailedLogins(), settings.adminFailedLoginWindow()));
             main.bind("adminAuthentication", admin);
             main.bind("adminAnswers", new AdminAnswers());
             main.bind("adminJobs", new AdminJobs());

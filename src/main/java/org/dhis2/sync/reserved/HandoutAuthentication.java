@@ -14,7 +14,7 @@ import org.dhis2.sync.admin.AdminAuthentication;
  * Who may take reserved values (routes/reserved-values-handout.camel.yaml): the admin API's credentials, or HTTP
  * Basic with one of the hand-out-only clients of sync.reservedValues.clients. Those clients are known only here, so
  * every other path of the admin API refuses them (401). Only SHA-256 digests are held, compared in constant time;
- * the Authorization header is removed from the message at once.
+ * the Authorization header is removed from the message at once. Wrong logins count like the admin API's.
  */
 public final class HandoutAuthentication {
 
@@ -31,7 +31,14 @@ public final class HandoutAuthentication {
     public void check(Exchange exchange) {
         String header = exchange.getMessage().getHeader(AdminAuthentication.AUTHORIZATION, String.class);
         exchange.getMessage().removeHeader(AdminAuthentication.AUTHORIZATION);
-        if (header == null || !(admin.accepts(header) || isClient(header))) {
+        if (header == null) {
+            throw AdminApiException.unauthorized();
+        }
+        String address = AdminAuthentication.clientAddress(exchange.getMessage());
+        admin.refuseIfThrottled(address);
+        boolean accepted = admin.accepts(header) || isClient(header);
+        admin.recordLogin(address, accepted);
+        if (!accepted) {
             throw AdminApiException.unauthorized();
         }
     }

@@ -78,6 +78,8 @@ class AdminApiTest {
                 "sync.availability.attempts", "2", "sync.availability.delayMillis", "1",
                 "sync.dataValues.pageSize", "50", "sync.events.pageSize", "7",
                 "sync.admin.username", USER, "sync.admin.password", PASSWORD, "sync.admin.token", TOKEN));
+        // every endpoint is tried with wrong credentials: the wrong-login throttle (WrongLoginsTest) must not step in
+        props.put("sync.admin.maxFailedLogins", "10000");
         engine = Engine.start(SyncSettings.forRun(TestEngines.properties(temp.resolve("pg"),
                 TestEngines.routesWith(temp), props)));
         http = new AdminHttp(engine.settings().managementPort());

@@ -48,6 +48,7 @@ class ManagementServerTest {
                 "local.url", "http://127.0.0.1:" + TestEngines.freePort(),
                 "central.url", "http://127.0.0.1:" + TestEngines.freePort(),
                 "sync.admin.username", USER, "sync.admin.password", PASSWORD, "sync.admin.token", TOKEN));
+        props.put("sync.admin.maxFailedLogins", "10000"); // wrong credentials on purpose, many (WrongLoginsTest)
         props.putAll(extra);
         return Engine.start(SyncSettings.forRun(TestEngines.properties(dir.resolve("pg"),
                 TestEngines.routesWith(dir), props)));
