@@ -94,6 +94,25 @@ public final class PairsBenchmark {
                                 + " requests %d, cap %d (never exceeded: %s)%n", pairs, JOBS.size(), noChange,
                         noChange <= 60_000 ? "met" : "NOT met", imports, peak, cap, peak <= cap ? "yes" : "NO");
             }
+            if (o.containsKey("compare-template-route-mbeans")) { // the same heap measure, those MBeans left out
+                String key = "camel.main.jmxManagementRegisterRoutesCreateByTemplate";
+                Map<String, String> without = new HashMap<>(engineProps);
+                without.put(key, "false");
+                long onePairWithout;
+                try (BenchEngine engine = BenchEngine.start(Files.createTempDirectory(bench, "pg-pairs1-"),
+                        sandbox.localUrl, central, without)) {
+                    onePairWithout = heapAfterGc();
+                }
+                Map<String, String> allWithout = new HashMap<>(props);
+                allWithout.put(key, "false");
+                try (BenchEngine engine = BenchEngine.start(Files.createTempDirectory(bench, "pg-pairs-"),
+                        sandbox.localUrl, central, allWithout)) {
+                    double perPair = (heapAfterGc() - onePairWithout) / (double) Math.max(1, pairs - 1)
+                            / (1024 * 1024);
+                    System.out.printf("RESULT B9 with %s=false: %.2f MiB per idle pair (target <= 2: %s)%n", key,
+                            perPair, perPair <= 2 ? "met" : "NOT met");
+                }
+            }
         }
     }
 
