@@ -2,46 +2,29 @@ package org.dhis2.sync.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import org.dhis2.sync.TestClock;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private Instant now = Instant.parse("2026-12-02T08:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T08:00:00Z"));
 
     @Test
     void anAddressIsRefusedAfterTooManyWrongLoginsUntilItsWindowPassed() {
         LoginThrottle throttle = new LoginThrottle(3, Duration.ofMinutes(5), clock);
         throttle.failed("10.0.0.7");
-        now = now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         throttle.failed("10.0.0.7");
         assertThat(throttle.refusal("10.0.0.7")).isEmpty();
         throttle.failed("10.0.0.7");
         // refused until 5 minutes after the first failure; another address is not
         assertThat(throttle.refusal("10.0.0.7")).hasValue(Duration.ofMinutes(4));
         assertThat(throttle.refusal("10.0.0.8")).isEmpty();
-        now = now.plus(Duration.ofMinutes(4)).minusSeconds(1);
+        clock.advance(Duration.ofMinutes(4).minusSeconds(1));
         assertThat(throttle.refusal("10.0.0.7")).hasValue(Duration.ofSeconds(1));
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(throttle.refusal("10.0.0.7")).isEmpty();
         // a new window starts with the next failure
         throttle.failed("10.0.0.7");
@@ -52,7 +35,7 @@ class LoginThrottleTest {
     void failuresOlderThanTheWindowDoNotAddUpAndALoginForgetsThem() {
         LoginThrottle throttle = new LoginThrottle(2, Duration.ofMinutes(5), clock);
         throttle.failed("10.0.0.7");
-        now = now.plus(Duration.ofMinutes(6));
+        clock.advance(Duration.ofMinutes(6));
         throttle.failed("10.0.0.7");
         assertThat(throttle.refusal("10.0.0.7")).isEmpty();
         throttle.succeeded("10.0.0.7");

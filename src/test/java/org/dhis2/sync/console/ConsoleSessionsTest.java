@@ -2,33 +2,15 @@ package org.dhis2.sync.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
+import org.dhis2.sync.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** Console sessions: random ids, found by the Cookie header, forgotten after the idle time or at logout; CSRF. */
 class ConsoleSessionsTest {
 
-    final AtomicLong now = new AtomicLong(1_000_000);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    final TestClock clock = new TestClock(Instant.ofEpochMilli(1_000_000));
     final ConsoleSessions sessions = new ConsoleSessions(Duration.ofMinutes(30), clock);
 
     @Test
@@ -38,11 +20,11 @@ class ConsoleSessionsTest {
         assertThat(sessions.create().id()).isNotEqualTo(s.id());
         String header = "other=1; " + ConsoleSessions.COOKIE + "=" + s.id() + "; x=y";
         assertThat(sessions.find(header)).contains(s);
-        now.addAndGet(Duration.ofMinutes(29).toMillis());
+        clock.advance(Duration.ofMinutes(29));
         assertThat(sessions.find(header)).as("each request restarts the idle time").contains(s);
-        now.addAndGet(Duration.ofMinutes(29).toMillis());
+        clock.advance(Duration.ofMinutes(29));
         assertThat(sessions.find(header)).contains(s);
-        now.addAndGet(Duration.ofMinutes(31).toMillis());
+        clock.advance(Duration.ofMinutes(31));
         assertThat(sessions.find(header)).as("idle for 31 minutes").isEmpty();
     }
 
@@ -75,10 +57,10 @@ class ConsoleSessionsTest {
     void tooManySessionsDropTheLongestIdle() {
         ConsoleSessions.Session first = sessions.create();
         for (int i = 1; i < ConsoleSessions.MAX_SESSIONS; i++) {
-            now.incrementAndGet();
+            clock.advance(Duration.ofMillis(1));
             sessions.create();
         }
-        now.incrementAndGet();
+        clock.advance(Duration.ofMillis(1));
         ConsoleSessions.Session last = sessions.create();
         assertThat(sessions.find(ConsoleSessions.COOKIE + "=" + first.id())).isEmpty();
         assertThat(sessions.find(ConsoleSessions.COOKIE + "=" + last.id())).contains(last);
