@@ -28,7 +28,7 @@ import org.dhis2.sync.observe.Dhis2Request;
  * GET /api/pairs: every pair with both DHIS2 versions, per job and per stage the last success and the lag since,
  * per object kind what waits to be sent and the open conflicts, and how many metadata versions the local instance
  * is behind central. DHIS2 is asked through the cached readiness checks (one request per instance per
- * sync.health.dhis2.cacheSeconds) and, for metadata, once per pair in the same period.
+ * sync.health.dhis2.cacheSeconds) and, for metadata, once per central instance in the same period.
  */
 public final class FleetView {
 
@@ -36,9 +36,9 @@ public final class FleetView {
     private final DataSource dataSource;
     private final SyncPairs pairs;
     private final Duration cacheFor;
-    private final Map<String, Cached> metadataBehind = new ConcurrentHashMap<>();
+    private final Map<String, Cached> histories = new ConcurrentHashMap<>();
 
-    private record Cached(Instant at, Map<String, Object> value) {
+    private record Cached(Instant at, List<CentralVersion> versions) {
     }
 
     public FleetView(DataSource dataSource, SyncPairs pairs, Duration cacheFor) {
@@ -146,38 +146,58 @@ public final class FleetView {
         return kinds;
     }
 
-    /** Local's newest imported version, and how many central has after it (central's history since it). */
+    /** Local's newest imported version, and how many central has after it (from central's version history). */
     private Map<String, Object> metadata(Exchange exchange, PairBeans pair) throws SQLException {
-        Cached cached = metadataBehind.get(pair.name());
-        if (cached != null && Instant.now().isBefore(cached.at().plus(cacheFor))) {
-            return cached.value();
-        }
         Optional<String> local = localVersion(pair.name());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("localVersion", local.orElse(null));
-        Dhis2Request.Answer answer = Dhis2Request.get(exchange.getContext(), pair.settings().central(),
-                "/api/metadata/version/history" + local.map(v -> "?baseline=" + v).orElse(""));
+        List<CentralVersion> history = history(exchange, pair.settings().central());
         Integer behind = null;
         String centralVersion = null;
-        if (answer.availability().available() && answer.body() != null) {
-            try {
-                JsonNode versions = JSON.readTree(answer.body()).path("metadataversions");
-                behind = versions.size();
-                String newest = "";
-                for (JsonNode v : versions) { // DHIS2 lists them in no defined order: the newest by created
-                    if (v.path("created").asText("").compareTo(newest) >= 0) {
-                        newest = v.path("created").asText("");
-                        centralVersion = v.path("name").asText(centralVersion);
-                    }
-                }
-            } catch (Exception e) {
-                // an unreadable history leaves the figure unknown (null), the rest of the view stands
+        if (history != null) {
+            Optional<CentralVersion> base = local.flatMap(name -> history.stream()
+                    .filter(v -> v.name().equals(name)).findFirst());
+            if (local.isEmpty() || base.isPresent()) { // a local version central does not list: unknown (null)
+                behind = (int) history.stream().filter(v -> base.isEmpty()
+                        || v.created().compareTo(base.get().created()) > 0).count();
             }
+            // DHIS2 lists them in no defined order: the newest by created
+            centralVersion = history.stream().max(java.util.Comparator.comparing(CentralVersion::created))
+                    .map(CentralVersion::name).orElse(null);
         }
         m.put("centralVersion", centralVersion == null ? local.orElse(null) : centralVersion);
         m.put("versionsBehind", behind);
-        metadataBehind.put(pair.name(), new Cached(Instant.now(), m));
         return m;
+    }
+
+    private record CentralVersion(String name, String created) {
+    }
+
+    /**
+     * Central's metadata version history, asked once per central (and user) per cache period however many pairs
+     * share it; null when central did not answer or the answer was unreadable (the figures are then unknown).
+     */
+    private List<CentralVersion> history(Exchange exchange, Dhis2Connection central) {
+        String key = central.url() + ' ' + central.username();
+        Cached cached = histories.get(key);
+        if (cached != null && Instant.now().isBefore(cached.at().plus(cacheFor))) {
+            return cached.versions();
+        }
+        List<CentralVersion> versions = null;
+        Dhis2Request.Answer answer = Dhis2Request.get(exchange.getContext(), central, "/api/metadata/version/history");
+        if (answer.availability().available() && answer.body() != null) {
+            try {
+                List<CentralVersion> read = new ArrayList<>();
+                for (JsonNode v : JSON.readTree(answer.body()).path("metadataversions")) {
+                    read.add(new CentralVersion(v.path("name").asText(), v.path("created").asText("")));
+                }
+                versions = List.copyOf(read);
+            } catch (Exception e) {
+                // an unreadable history leaves the figures unknown, the rest of the view stands
+            }
+        }
+        histories.put(key, new Cached(Instant.now(), versions));
+        return versions;
     }
 
     private Optional<String> localVersion(String pair) throws SQLException {

@@ -187,8 +187,12 @@ class ThreePairsTest {
     @Order(4)
     void theAdminApiTheMetricsAndJmxNameThePair() throws Exception {
         String auth = AdminHttp.basic(USER, PASSWORD);
+        long historyAsked = one.central().requests().count("GET", "/api/metadata/version/history");
         AdminHttp.Answer fleet = http.get("/api/pairs", auth);
         assertThat(fleet.status()).isEqualTo(200);
+        // the default pair and b share C1: its metadata history is asked once for both
+        assertThat(one.central().requests().count("GET", "/api/metadata/version/history") - historyAsked)
+                .isEqualTo(1);
         Map<String, JsonNode> byName = new HashMap<>();
         fleet.json().forEach(p -> byName.put(p.path("pair").asText(), p));
         assertThat(byName.keySet()).containsExactlyInAnyOrder("default", "b", "c");
