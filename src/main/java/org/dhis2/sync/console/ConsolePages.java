@@ -49,11 +49,12 @@ public final class ConsolePages {
         String csrf = m.getHeader(ConsoleSessions.CSRF_HEADER, String.class);
         Object body = m.getBody();
         String address = AdminAuthentication.clientAddress(m);
+        boolean https = viaHttps(m);
         // nothing of the request (its cookie above all) may be echoed back as a response header
         m.getHeaders().clear();
         m.setBody(null);
         if (path.equals(LOGIN) && method.equals("POST")) {
-            login(m, form(body, exchange), address);
+            login(m, form(body, exchange), address, https);
             return;
         }
         if (method.equals("GET") && path.equals(LOGIN)) {
@@ -74,8 +75,8 @@ public final class ConsolePages {
                 status(m, 403, "Forbidden: the CSRF token is missing or wrong");
             } else if (path.equals(ROOT + "/logout")) {
                 sessions.end(session.get());
-                m.setHeader("Set-Cookie", List.of(cookie(ConsoleSessions.COOKIE, "", true, 0),
-                        cookie(ConsoleSessions.CSRF_COOKIE, "", false, 0)));
+                m.setHeader("Set-Cookie", List.of(cookie(ConsoleSessions.COOKIE, "", true, 0, https),
+                        cookie(ConsoleSessions.CSRF_COOKIE, "", false, 0, https)));
                 status(m, 204, null);
             } else {
                 status(m, 405, "Method not allowed");
@@ -93,7 +94,7 @@ public final class ConsolePages {
         }
     }
 
-    private void login(Message m, Map<String, String> form, String address) {
+    private void login(Message m, Map<String, String> form, String address, boolean https) {
         boolean accepted;
         try {
             accepted = authentication.acceptsLogin(form.get("username"), form.get("password"), form.get("token"),
@@ -108,14 +109,26 @@ public final class ConsolePages {
         }
         ConsoleSessions.Session s = sessions.create();
         long maxAge = sessions.idle().toSeconds();
-        m.setHeader("Set-Cookie", List.of(cookie(ConsoleSessions.COOKIE, s.id(), true, maxAge),
-                cookie(ConsoleSessions.CSRF_COOKIE, s.csrf(), false, maxAge)));
+        m.setHeader("Set-Cookie", List.of(cookie(ConsoleSessions.COOKIE, s.id(), true, maxAge, https),
+                cookie(ConsoleSessions.CSRF_COOKIE, s.csrf(), false, maxAge, https)));
         redirect(m, ROOT + "/");
     }
 
-    static String cookie(String name, String value, boolean httpOnly, long maxAgeSeconds) {
+    /** {@code secure}: the browser came over HTTPS (to a proxy in front), so the cookie must never go over http. */
+    static String cookie(String name, String value, boolean httpOnly, long maxAgeSeconds, boolean secure) {
         return name + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" + maxAgeSeconds
-                + (httpOnly ? "; HttpOnly" : "");
+                + (httpOnly ? "; HttpOnly" : "") + (secure ? "; Secure" : "");
+    }
+
+    /**
+     * Whether the browser's request came over HTTPS: the engine serves plain HTTP, so only a reverse proxy in front
+     * can say so (X-Forwarded-Proto, or RFC 7239's Forwarded: proto=https). A forged header only adds Secure.
+     */
+    static boolean viaHttps(Message m) {
+        String forwardedProto = m.getHeader("X-Forwarded-Proto", String.class);
+        String forwarded = m.getHeader("Forwarded", String.class);
+        return forwardedProto != null && forwardedProto.strip().toLowerCase(java.util.Locale.ROOT).startsWith("https")
+                || forwarded != null && forwarded.toLowerCase(java.util.Locale.ROOT).matches("(?s).*proto=\"?https.*");
     }
 
     private static void file(Message m, String resource) throws IOException {

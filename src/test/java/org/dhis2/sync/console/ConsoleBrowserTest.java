@@ -268,6 +268,17 @@ class ConsoleBrowserTest {
         String cookie = ConsoleSessions.COOKIE + "=" + session;
         sessionSecrets.add(session);
         sessionSecrets.add(csrf);
+        assertThat(cookies).noneMatch(c -> c.contains("Secure")); // plain HTTP: a Secure cookie would never return
+        // behind an HTTPS reverse proxy that says so, both cookies are Secure
+        HttpResponse<String> viaProxy = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(base + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-Proto", "https")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token="
+                        + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(viaProxy.headers().allValues("Set-Cookie")).hasSize(2).allSatisfy(c -> assertThat(c)
+                .endsWith("; Secure"));
+        sessionSecrets.add(ConsoleHttp.cookieValue(viaProxy.headers().allValues("Set-Cookie"), ConsoleSessions.COOKIE));
 
         assertThat(http.send("GET", "/api/jobs", cookie, null, null).statusCode()).isEqualTo(200);
         assertThat(http.send("GET", "/console/", cookie, null, null).statusCode()).isEqualTo(200);
