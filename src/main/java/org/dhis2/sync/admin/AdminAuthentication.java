@@ -112,10 +112,10 @@ public final class AdminAuthentication {
         return remote instanceof SocketAddress a ? a.hostAddress() : remote == null ? null : remote.toString();
     }
 
-    /** Turns on console logins (sessions kept in memory, forgotten after {@code idle}); answers the store. */
-    public ConsoleSessions sessions(java.time.Duration idle) {
-        sessions = new ConsoleSessions(idle);
-        return sessions;
+    /** Turns on console logins (sessions in the bookkeeping database); answers the store. */
+    public ConsoleSessions sessions(ConsoleSessions store) {
+        sessions = store;
+        return store;
     }
 
     /**

@@ -19,7 +19,8 @@ public final class ConsoleBeans {
     /** Turns on console sessions in the admin login and binds the beans. */
     public static void bind(BiConsumer<String, Object> bind, AdminAuthentication admin, SyncSettings settings,
                             DataSource dataSource) {
-        ConsoleSessions sessions = admin.sessions(Duration.ofMinutes(settings.consoleSessionIdleMinutes()));
+        ConsoleSessions sessions = admin.sessions(new ConsoleSessions(dataSource,
+                Duration.ofMinutes(settings.consoleSessionIdleMinutes())));
         bind.accept("consolePages", new ConsolePages(sessions, admin));
         bind.accept("consoleQueries", new ConsoleQueries(dataSource));
     }

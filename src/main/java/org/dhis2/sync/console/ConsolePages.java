@@ -107,7 +107,7 @@ public final class ConsolePages {
             redirect(m, LOGIN + "?failed");
             return;
         }
-        ConsoleSessions.Session s = sessions.create();
+        ConsoleSessions.NewSession s = sessions.create();
         long maxAge = sessions.idle().toSeconds();
         m.setHeader("Set-Cookie", List.of(cookie(ConsoleSessions.COOKIE, s.id(), true, maxAge, https),
                 cookie(ConsoleSessions.CSRF_COOKIE, s.csrf(), false, maxAge, https)));

@@ -208,7 +208,12 @@ final class EngineProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private URI uri(String path) {
+    /** A call without the admin token (cookies, if any, are the caller's headers). */
+    HttpResponse<String> sendWithout(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 

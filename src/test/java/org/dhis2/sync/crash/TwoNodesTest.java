@@ -96,6 +96,32 @@ class TwoNodesTest {
         }
     }
 
+    /** A load balancer may send the browser to any node: a console login on one is known on the other. */
+    @Test
+    @Order(0)
+    void aConsoleLoginOnOneNodeHoldsOnTheOtherAndLogoutThereEndsIt() throws Exception {
+        HttpResponse<String> login = nodeA.sendWithout(java.net.http.HttpRequest.newBuilder(nodeA.uri("/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + EngineProcess.TOKEN)));
+        assertThat(login.headers().firstValue("Location")).hasValue("/console/");
+        List<String> cookies = login.headers().allValues("Set-Cookie");
+        String session = org.dhis2.sync.console.ConsoleSessions.COOKIE + "=" + value(cookies,
+                org.dhis2.sync.console.ConsoleSessions.COOKIE);
+        String csrf = value(cookies, org.dhis2.sync.console.ConsoleSessions.CSRF_COOKIE);
+        assertThat(nodeB.sendWithout(java.net.http.HttpRequest.newBuilder(nodeB.uri("/api/jobs"))
+                .header("Cookie", session)).statusCode()).isEqualTo(200);
+        assertThat(nodeB.sendWithout(java.net.http.HttpRequest.newBuilder(nodeB.uri("/console/logout"))
+                .header("Cookie", session).header(org.dhis2.sync.console.ConsoleSessions.CSRF_HEADER, csrf)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(204);
+        assertThat(nodeA.sendWithout(java.net.http.HttpRequest.newBuilder(nodeA.uri("/api/jobs"))
+                .header("Cookie", session)).statusCode()).isEqualTo(401);
+    }
+
+    private static String value(List<String> setCookies, String name) {
+        return setCookies.stream().filter(c -> c.startsWith(name + "=")).findFirst()
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).orElseThrow();
+    }
+
     @Test
     @Order(1)
     void aRunNowOnOneNodeIsRefusedWhileTheJobOrOneSharingItsStagesRunsOnTheOther() throws Exception {

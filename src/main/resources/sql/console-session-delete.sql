@@ -1,0 +1,1 @@
+delete from console_session where id_digest = ?
