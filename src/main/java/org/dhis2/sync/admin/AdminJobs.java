@@ -7,7 +7,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.job.JobControl;
 import org.dhis2.sync.job.JobOverview;
-import org.dhis2.sync.job.JobProgress;
 
 /**
  * {@code GET /api/jobs} and {@code POST /api/jobs/{jobType}/execute} over the {@code jobControl} bean (scheduling),
@@ -45,7 +44,7 @@ public final class AdminJobs {
      * {@code GET /api/scheduling/running/{jobType}}: the live progress tree of the running run, as DHIS2 serves it;
      * 404 when the job is not running (DHIS2 answers an empty body then).
      */
-    public List<JobProgress.Process> running(Exchange exchange, String jobType) {
+    public Object running(Exchange exchange, String jobType) {
         String type = AdminQueries.jobType(jobType);
         return control(exchange).runningProgress(type)
                 .orElseThrow(() -> AdminApiException.notFound("Job " + type + " is not running"));

@@ -82,6 +82,28 @@ public final class ClusterRuns {
         }
     }
 
+    /** A run going on on another node, with its progress tree as that node last saved it (JSON). */
+    public record Elsewhere(String jobId, String node, Instant started, String progressJson) {
+    }
+
+    /** The job's run on another node of the cluster, if one goes on (a dead node's leftover RUNNING row is not). */
+    public Optional<Elsewhere> runningElsewhere(String jobType) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-running-elsewhere"))) {
+            s.setString(1, syncPair);
+            s.setString(2, jobType);
+            s.setString(3, RunLocks.NODE);
+            s.setString(4, RunLocks.jobLockName(syncPair, jobType));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new Elsewhere(rs.getString(1), rs.getString(2),
+                        rs.getTimestamp(3).toInstant(), rs.getString(4))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            LOG.warn("Cannot read whether {} runs on another node: {}", jobType, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** The refusal of a start because a run on another node holds one of the job's locks. */
     public JobAlreadyRunningException refusal(String jobType) {
         Optional<Holder> h = holder(jobType);

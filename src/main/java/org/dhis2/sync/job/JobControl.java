@@ -30,5 +30,5 @@ public interface JobControl {
     JobRun runAndWait(String jobType, String trigger, java.util.Map<String, Object> properties);
 
     /** The live progress tree (DHIS2's array of processes) of the job's running run; empty when none runs. */
-    java.util.Optional<List<JobProgress.Process>> runningProgress(String jobType);
+    java.util.Optional<Object> runningProgress(String jobType);
 }

@@ -253,6 +253,11 @@ public final class JobCoordinator {
     }
 
     /** The run of the job that ended last on any node (job_run). */
+    /** The job's run on another node of the cluster, when none goes on here (read, no lock taken). */
+    public Optional<ClusterRuns.Elsewhere> runOnAnotherNode(String jobType) {
+        return running.containsKey(jobType) ? Optional.empty() : cluster.runningElsewhere(jobType);
+    }
+
     public Optional<ClusterRuns.Ended> lastEndedInCluster(String jobType) {
         return cluster.lastEnded(jobType);
     }

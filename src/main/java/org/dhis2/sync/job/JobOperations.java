@@ -43,19 +43,32 @@ public final class JobOperations implements JobControl {
     /** One job's overview. */
     public JobOverview overview(String jobType) {
         JobSchedule schedule = knownSchedule(jobType);
-        Optional<JobRun> running = coordinator.running(jobType);
+        // running here, or on another node of the cluster
+        boolean running = coordinator.running(jobType).isPresent()
+                || coordinator.runOnAnotherNode(jobType).isPresent();
         Optional<JobHistory.EndedRun> last = lastEnded(jobType);
-        String status = running.isPresent() ? "RUNNING"
-                : last.map(JobHistory.EndedRun::status).orElse("NOT_STARTED");
+        String status = running ? "RUNNING" : last.map(JobHistory.EndedRun::status).orElse("NOT_STARTED");
         return new JobOverview(jobType, schedule.enabled(), schedule.describe(), status,
                 last.map(JobHistory.EndedRun::started).orElse(null),
                 last.map(JobHistory.EndedRun::runtimeMillis).orElse(null),
-                scheduler.nextExecutionTime(jobType).orElse(null), running.isPresent());
+                scheduler.nextExecutionTime(jobType).orElse(null), running);
     }
 
     @Override
-    public Optional<List<JobProgress.Process>> runningProgress(String jobType) {
-        return coordinator.running(jobType).map(run -> run.progress().processes());
+    public Optional<Object> runningProgress(String jobType) {
+        Optional<JobRun> here = coordinator.running(jobType);
+        if (here.isPresent()) {
+            return Optional.of(here.get().progress().processes());
+        }
+        // a run on another node: its tree as that node last saved it (it saves it at every change)
+        return coordinator.runOnAnotherNode(jobType).map(run -> {
+            try {
+                return run.progressJson() == null ? java.util.List.of()
+                        : JobCoordinator.JSON.readTree(run.progressJson());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("unreadable progress of run " + run.jobId(), e);
+            }
+        });
     }
 
     @Override

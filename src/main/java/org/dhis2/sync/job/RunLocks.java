@@ -30,6 +30,7 @@ public final class RunLocks {
     /** This engine process, as job_run.node records it: {@code <pid>@<host>}. */
     public static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
     private static final Logger LOG = LoggerFactory.getLogger(RunLocks.class);
+    private static final String LOCK_PREFIX = "dhis2-sync run lock ";
 
     private final DataSource dataSource;
     private final String syncPair;
@@ -39,6 +40,11 @@ public final class RunLocks {
     public RunLocks(DataSource dataSource, String syncPair) {
         this.dataSource = dataSource;
         this.syncPair = syncPair;
+    }
+
+    /** The name PostgreSQL's advisory lock of a job's own run lock is made from (run-lock-try.sql). */
+    static String jobLockName(String syncPair, String jobType) {
+        return LOCK_PREFIX + names(syncPair, jobType).get(0);
     }
 
     /** The locks a run of the job takes, in a fixed order: its own, then one per stage. */
@@ -130,7 +136,7 @@ public final class RunLocks {
 
     private boolean call(String sql, String name) throws SQLException {
         try (PreparedStatement s = connection().prepareStatement(SqlFile.get(sql))) {
-            s.setString(1, "dhis2-sync run lock " + name);
+            s.setString(1, LOCK_PREFIX + name);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

@@ -137,6 +137,22 @@ class TwoNodesTest {
             HttpResponse<String> sharing = nodeB.executeAnswer("TRACKER_DOWNLOAD");
             assertThat(sharing.statusCode()).as(sharing.body()).isEqualTo(409);
             assertThat(sharing.body()).contains("TRACKER_PROGRAMS_DATA_SYNC, which pushes the same data");
+            // node B shows A's run: running in its job list, and its live tree (as A last saved it)
+            com.fasterxml.jackson.databind.JsonNode jobsOnB = nodeB.getJson("/api/jobs");
+            com.fasterxml.jackson.databind.JsonNode trackerOnB = null;
+            for (com.fasterxml.jackson.databind.JsonNode j : jobsOnB) {
+                if (j.path("jobType").asText().equals("TRACKER_PROGRAMS_DATA_SYNC")) {
+                    trackerOnB = j;
+                }
+            }
+            assertThat(trackerOnB).as(jobsOnB.toString()).isNotNull();
+            assertThat(trackerOnB.path("lastExecutedStatus").asText()).as(trackerOnB.toString()).isEqualTo("RUNNING");
+            assertThat(trackerOnB.path("running").asBoolean()).isTrue();
+            com.fasterxml.jackson.databind.JsonNode treeOnB = nodeB.getJson(
+                    "/api/scheduling/running/TRACKER_PROGRAMS_DATA_SYNC");
+            assertThat(treeOnB.isArray()).as(treeOnB.toString()).isTrue();
+            assertThat(treeOnB.get(0).path("jobId").asText()).as(treeOnB.toString()).isEqualTo(onA);
+            assertThat(treeOnB.get(0).path("stages").size()).as(treeOnB.toString()).isPositive();
             assertThat(nodeA.awaitRun("TRACKER_PROGRAMS_DATA_SYNC", onA, Duration.ofMinutes(1)).path("status")
                     .asText()).isEqualTo("SUCCESS");
         } finally {
