@@ -4,15 +4,15 @@ package org.dhis2.sync.config;
  * The management server and who may use it (sync.management.*, sync.health.*, sync.admin.*, sync.console.*,
  * sync.ledger.*).
  *
- * @param port                         port of health, metrics, admin API and console (0 = any free port)
- * @param host                         address it binds to (0.0.0.0 = every interface)
- * @param healthCacheSeconds           how long /observe/health reuses a DHIS2 instance's last check
- * @param healthTimeoutMillis          connect and answer timeout of the health and start-up checks of DHIS2
- * @param admin                        who may call the admin HTTP API; neither set means a generated token
- * @param consoleSessionIdleMinutes    a console session is forgotten after this many minutes without a request
- * @param adminMaxFailedLogins         wrong admin logins per client address within the window before it is refused
+ * @param port                          port of health, metrics, admin API and console (0 = any free port)
+ * @param host                          address it binds to (0.0.0.0 = every interface)
+ * @param healthCacheSeconds            how long /observe/health reuses a DHIS2 instance's last check
+ * @param healthTimeoutMillis           connect and answer timeout of the health and start-up checks of DHIS2
+ * @param admin                         who may call the admin HTTP API; neither set means a generated token
+ * @param consoleSessionIdleMinutes     a console session is forgotten after this many minutes without a request
+ * @param adminMaxFailedLogins          wrong admin logins per client address within the window before it is refused
  * @param adminFailedLoginWindowSeconds that window
- * @param ledgerRetentionDays          request ledger rows older than this many days are deleted
+ * @param ledgerRetentionDays           request ledger rows older than this many days are deleted
  */
 record ManagementSettings(int port, String host, int healthCacheSeconds, int healthTimeoutMillis,
                           AdminCredentials admin, int consoleSessionIdleMinutes, int adminMaxFailedLogins,
