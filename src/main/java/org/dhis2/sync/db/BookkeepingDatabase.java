@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.dhis2.sync.config.DatabaseSettings;
 import org.dhis2.sync.config.SyncSettings;
 import org.dhis2.sync.engine.EngineStartException;
 import org.flywaydb.core.Flyway;
@@ -34,16 +35,17 @@ public final class BookkeepingDatabase implements AutoCloseable {
 
     /** Opens (and for the embedded database, starts) the store; fails with a one-line reason. */
     public static BookkeepingDatabase open(SyncSettings settings) {
+        DatabaseSettings db = settings.database();
         EmbeddedServer embedded = null;
         EmbeddedDataDirectoryLock lock = null;
-        String url = settings.dbUrl();
-        String username = settings.dbUsername();
-        String password = settings.dbPassword();
+        String url = db.url();
+        String username = db.username();
+        String password = db.password();
         try {
-            if (settings.embeddedDatabase()) {
-                lock = EmbeddedDataDirectoryLock.acquire(settings.embeddedDataDir());
-                embedded = startEmbedded(settings.embeddedDataDir(), settings.embeddedPort(),
-                        settings.embeddedDurable());
+            if (db.embedded()) {
+                lock = EmbeddedDataDirectoryLock.acquire(db.embeddedDataDir());
+                embedded = startEmbedded(db.embeddedDataDir(), db.embeddedPort(),
+                        db.embeddedDurable());
                 url = embedded.postgres().getJdbcUrl("postgres", "postgres");
                 username = "postgres";
                 password = "";
@@ -53,13 +55,13 @@ public final class BookkeepingDatabase implements AutoCloseable {
             config.setJdbcUrl(url);
             config.setUsername(username);
             config.setPassword(password);
-            config.setMaximumPoolSize(settings.dbPoolSize());
+            config.setMaximumPoolSize(db.poolSize());
             config.setConnectionTimeout(10_000);
             HikariDataSource ds = new HikariDataSource(config);
             migrate(ds);
-            LOG.info("Bookkeeping database ready ({})", settings.embeddedDatabase()
-                    ? "embedded PostgreSQL, data in " + settings.embeddedDataDir().toAbsolutePath()
-                    : "PostgreSQL at " + settings.dbUrl().replaceAll("password=[^&]*", "password=***"));
+            LOG.info("Bookkeeping database ready ({})", db.embedded()
+                    ? "embedded PostgreSQL, data in " + db.embeddedDataDir().toAbsolutePath()
+                    : "PostgreSQL at " + db.shownUrl());
             return new BookkeepingDatabase(embedded, lock, ds);
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
