@@ -142,7 +142,7 @@ final class RelationshipPass {
         for (Pending p : collected.values()) {
             Owner o = owners.get(p.owner());
             if (p.ownerIsEnd() && !unconfirmedOwners.contains(o.uid())
-                    && (o.changed() || TrackerPushStage.needsSending(states.get(p.uid()), p.updatedAt()))) {
+                    && (o.changed() || TrackerSelection.needsSending(states.get(p.uid()), p.updatedAt()))) {
                 toCheck.add(o.uid());
             }
         }
@@ -202,7 +202,7 @@ final class RelationshipPass {
                     marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), o.updatedAt(), SyncState.TO_DELETE,
                             true, null, List.of()));
                 }
-            } else if (o.resend() || TrackerPushStage.needsSending(s, p.updatedAt())) {
+            } else if (o.resend() || TrackerSelection.needsSending(s, p.updatedAt())) {
                 pages.add(new RelationshipPages.Send(p, o, false));
                 SyncState mark = s == null || s.lastSynchronized() == null ? SyncState.TO_POST : SyncState.TO_UPDATE;
                 marks.add(new Settlement(TrackerType.RELATIONSHIP, p.uid(), p.updatedAt(), mark, true, null,

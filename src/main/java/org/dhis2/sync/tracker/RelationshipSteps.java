@@ -28,56 +28,56 @@ public final class RelationshipSteps {
 
     /** Start of the pass: the bookkeeping of the relationships read, and the objects to check. */
     public void planChecks(Exchange exchange) {
-        TrackerPushStage.pass(exchange).relationships.planChecks(books);
+        TrackerExchange.pass(exchange).relationships.planChecks(books);
     }
 
     /** Another object whose live relationships must be read from the local server. */
     public boolean hasCheck(Exchange exchange) {
-        return TrackerPushStage.pass(exchange).relationships.hasCheck();
+        return TrackerExchange.pass(exchange).relationships.hasCheck();
     }
 
     /** Before GET /api/tracker/relationships of the local instance: the query of the next object. */
     public void prepareCheck(Exchange exchange) {
-        TrackerPass pass = TrackerPushStage.pass(exchange);
-        TrackerPushStage.clearForCall(exchange);
+        TrackerPass pass = TrackerExchange.pass(exchange);
+        TrackerExchange.clearForCall(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, pass.relationships.nextCheckQuery());
     }
 
     /** After GET /api/tracker/relationships: the object's live relationships. */
     public void readCheck(Exchange exchange) throws Exception {
-        TrackerPushStage.pass(exchange).relationships
+        TrackerExchange.pass(exchange).relationships
                 .readCheck(JSON.readTree(exchange.getMessage().getBody(String.class)));
-        TrackerPushStage.clearForCall(exchange);
+        TrackerExchange.clearForCall(exchange);
     }
 
     /** The live relationships of an object could not be read: they wait for the next run. */
     public void checkFailed(Exchange exchange) {
-        String reason = TrackerPushStage.caught(exchange);
+        String reason = TrackerExchange.caught(exchange);
         LOG.warn("{}: reading the relationships of an object failed: {}", stage, reason);
-        TrackerPass pass = TrackerPushStage.pass(exchange);
+        TrackerPass pass = TrackerExchange.pass(exchange);
         pass.relationships.checkFailed(pass);
     }
 
     /** After the checks: queues (and marks) what needs sending. */
     public void select(Exchange exchange) {
-        TrackerPass pass = TrackerPushStage.pass(exchange);
+        TrackerPass pass = TrackerExchange.pass(exchange);
         pass.relationships.select(pass, books);
     }
 
     /** Relationships left to send. */
     public boolean hasQueued(Exchange exchange) {
-        return TrackerPushStage.pass(exchange).relationships.pages.hasQueued();
+        return TrackerExchange.pass(exchange).relationships.pages.hasQueued();
     }
 
     /** Queues the next page of relationships in the stage's batch. */
     public void queuePage(Exchange exchange) throws Exception {
-        TrackerPass pass = TrackerPushStage.pass(exchange);
+        TrackerPass pass = TrackerExchange.pass(exchange);
         pass.relationships.pages.queuePage(pass, pageSize);
     }
 
     /** End of the pass: its own figures in the run's summary and metrics. */
     public void done(Exchange exchange) {
-        TrackerPass pass = TrackerPushStage.pass(exchange);
+        TrackerPass pass = TrackerExchange.pass(exchange);
         pass.relationships.finish(pass);
     }
 }
