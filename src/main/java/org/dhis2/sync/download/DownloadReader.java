@@ -105,7 +105,7 @@ final class DownloadReader {
      * program is done when a call returns nothing new: a short page is not the end, because DHIS2 2.42 drops what
      * ownership denies after paging (DL-5), so its pages can come short.
      */
-    private void advance(DownloadPass.Cursor c, ArrayNode items, boolean nothingNew) {
+    void advance(DownloadPass.Cursor c, ArrayNode items, boolean nothingNew) {
         int asked = c.requestSize;
         c.skip = 0;
         if (items.isEmpty() || nothingNew && items.size() < asked) {
