@@ -1,11 +1,6 @@
 package org.dhis2.sync.aggregate;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import org.dhis2.sync.job.JobCoordinator;
 import org.dhis2.sync.job.JobProgress;
@@ -16,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The steps the aggregate push stages share (routes/data-values.camel.yaml, routes/complete-registrations.camel.yaml):
- * each page is POSTed to central and its answer judged per page and per item; a page that did not settle is recorded
- * and fails the stage at its end, without stopping the pages after it. A subclass says what differs: how a judged
- * item is kept in the bookkeeping, how its pages are described, and how the stage ends.
+ * each page is POSTed to central and its answer judged per page and per item ({@link PageSettlement}); a page that
+ * did not settle is recorded and fails the stage at its end ({@link StageEnd}), without stopping the pages after it.
+ * A subclass says what differs: how a judged item is kept in the bookkeeping, how its pages are described, and how
+ * the stage ends.
  *
  * @param <T> the item pushed (data value, registration)
  * @param <P> its page
@@ -27,7 +23,6 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
 
     protected final AggregateBookkeeping bookkeeping;
     private final String stage;
-    private final String kind;
     private final String name;
     private final String items;
     private final Class<P> pageType;
@@ -37,6 +32,8 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     private final org.dhis2.sync.load.AdaptivePageSizes pageSizes;
     private final int minPageSize;
     private final Logger log = LoggerFactory.getLogger(getClass());
+    private final PageSettlement<T, P> settlement;
+    private final StageEnd ending;
 
     /**
      * @param stage the stage id (route {@code direct:stage.<stage>}, watermark, metrics)
@@ -50,13 +47,14 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
         this.pageSizes = pageSizes;
         this.minPageSize = minPageSize;
         this.stage = stage;
-        this.kind = kind;
         this.name = name;
         this.items = items;
         this.pageType = pageType;
         this.tallyProperty = "dhis2sync." + stage;
         this.pageProperty = "dhis2sync." + stage + ".page";
         this.itemProperty = "dhis2sync." + stage + ".item";
+        this.settlement = new PageSettlement<>(this, bookkeeping, pageSizes, stage, kind, items, log);
+        this.ending = new StageEnd(stage, name, log);
     }
 
     /** The progress description of a page being sent. */
@@ -118,91 +116,11 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     public void settle(Exchange exchange) {
         StageTally t = tally(exchange);
         synchronized (t) { // the judging of parallel pages goes one at a time (their POSTs do not)
-            settle(exchange, t);
+            int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+            ImportJudgement j = ImportSummaryJudge.judge(status, exchange.getMessage().getBody(String.class));
+            settlement.settle(t, exchange.getProperty(pageProperty, pageType), exchange.getProperty(itemProperty,
+                    JobProgress.Item.class), j);
         }
-    }
-
-    private void settle(Exchange exchange, StageTally t) {
-        P page = exchange.getProperty(pageProperty, pageType);
-        JobProgress.Item item = exchange.getProperty(itemProperty, JobProgress.Item.class);
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        ImportJudgement j = ImportSummaryJudge.judge(status, exchange.getMessage().getBody(String.class));
-        if (!j.settlesPage()) {
-            answerDidNotSettle(t, page, j);
-            unsettled(t, page, item, j.status() + " " + j.description());
-            return;
-        }
-        Map<Integer, ImportJudgement.Conflict> rejected = rejectedValues(page, j);
-        if (rejected == null) {
-            answerDidNotSettle(t, page, j);
-            unsettled(t, page, item, "central's conflicts cannot be tied to " + items + " of the page (importCount."
-                    + "ignored " + j.ignored() + "): " + j.conflicts());
-            return;
-        }
-        List<AggregateBookkeeping.ItemState> states = new ArrayList<>();
-        List<AggregateBookkeeping.ConflictRow> conflicts = new ArrayList<>();
-        for (int i = 0; i < page.items().size(); i++) {
-            ImportJudgement.Conflict c = rejected.get(i);
-            AggregateBookkeeping.ItemState state = judged(t, page.items().get(i), c);
-            if (state != null) {
-                states.add(state);
-            }
-            if (c != null) {
-                conflicts.add(new AggregateBookkeeping.ConflictRow(state.uid(), c.object(), c.value(), c.errorCode(),
-                        c.property(), "ERROR"));
-            }
-        }
-        bookkeeping.record(kind, t.run.id(), states, conflicts);
-        pageSettled(t, page);
-        pageSizes.succeeded(stage, page.items().size());
-        t.count(j);
-        t.conflicts += conflicts.size();
-        String summary = j.status() + ": " + j.counts() + (conflicts.isEmpty() ? ""
-                : "; " + conflicts.size() + " " + items + " rejected by central (conflicts recorded)");
-        item.complete(summary);
-        log.info("{}: {} {} sent, {}", pageLabel(page), page.items().size(), items, summary);
-    }
-
-    /**
-     * Item index → the conflict that rejected it; null when a conflict cannot be tied to any item of the page, or
-     * when the conflicts would reject more items than central counted as ignored ({@code importCount.ignored}):
-     * then the answer cannot tell which items were rejected, and the page is not settled. A conflict with
-     * {@code indexes} (2.38+) names its items; one without (older DHIS2) is tied to the items it names most
-     * precisely ({@link PushPage#specificity}).
-     */
-    static <T> Map<Integer, ImportJudgement.Conflict> rejectedValues(PushPage<T> page, ImportJudgement j) {
-        List<T> pageItems = page.items();
-        Map<Integer, ImportJudgement.Conflict> rejected = new HashMap<>();
-        for (ImportJudgement.Conflict c : j.conflicts()) {
-            Set<Integer> hits = new HashSet<>();
-            if (!c.indexes().isEmpty()) {
-                for (int i : c.indexes()) {
-                    if (i >= 0 && i < pageItems.size()) {
-                        hits.add(i);
-                    }
-                }
-            } else {
-                int best = Integer.MIN_VALUE;
-                for (int i = 0; i < pageItems.size(); i++) {
-                    if (!page.involves(pageItems.get(i), c)) {
-                        continue;
-                    }
-                    int score = page.specificity(pageItems.get(i), c);
-                    if (score > best) {
-                        best = score;
-                        hits.clear();
-                    }
-                    if (score == best) {
-                        hits.add(i);
-                    }
-                }
-            }
-            if (hits.isEmpty()) {
-                return null;
-            }
-            hits.forEach(i -> rejected.putIfAbsent(i, c));
-        }
-        return rejected.size() > j.ignored() ? null : rejected;
     }
 
     /** The page size of this run's first page: what central accepted last time, at most {@code configured}. */
@@ -259,83 +177,27 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
     /** The POST failed for good (redeliveries exhausted, reset, timeout): the page did not settle. */
     public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        unsettled(tally(exchange), exchange.getProperty(pageProperty, pageType), exchange.getProperty(itemProperty,
-                JobProgress.Item.class), e == null ? "unknown failure" : e.getClass().getSimpleName() + ": "
+        settlement.unsettled(tally(exchange), exchange.getProperty(pageProperty, pageType),
+                exchange.getProperty(itemProperty, JobProgress.Item.class), e == null ? "unknown failure" : e.getClass().getSimpleName() + ": "
                 + e.getMessage());
     }
 
     /** The stage stopped before its pages were judged (availability, export unreadable): nothing moves. */
     public void stageFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        fail(tally(exchange), e instanceof Dhis2UnavailableException
+        ending.fail(tally(exchange), e instanceof Dhis2UnavailableException
                 ? name + " failed. Remote server is unavailable. " + e.getMessage()
                 : name + " failed: " + (e == null ? "unknown failure" : e.getMessage()));
     }
 
-    private void unsettled(StageTally t, P page, JobProgress.Item item, String reason) {
-        if (page == null) {
-            return;
-        }
-        synchronized (t) {
-            unsettledLocked(t, page, item, reason);
-        }
-    }
-
-    private void unsettledLocked(StageTally t, P page, JobProgress.Item item, String reason) {
-        long oldest = page.oldestLastUpdated();
-        if (page.hasUndated() && t.from != null) {
-            oldest = Math.min(oldest, t.from.toEpochMilli()); // cannot be placed: hold the whole window back
-        }
-        t.unsettled(page.number(), page.items().size(), oldest, reason);
-        if (item != null) {
-            item.fail("Page " + page.number() + " synchronisation failed: " + reason);
-        }
-        log.warn("{}: {} {} did not settle: {}", pageLabel(page), page.items().size(), items, reason);
-    }
-
     /** "N data values in P pages: central's counts; C rejected ...", for the end of the stage. */
     protected String counts(StageTally t, String what) {
-        return t.sent + " " + what + " in " + t.pages + " pages" + (t.splits == 0 ? "" : " (" + t.splits
-                + " split in halves: too large for central)") + ": " + t.counts() + "; " + t.conflicts
-                + " rejected by central (conflicts recorded)";
+        return ending.counts(t, what);
     }
 
-    /**
-     * The stage's end, one rule for every stage: SUCCESS only when every object sent was accepted; FAILED when
-     * central rejected any (they are settled: recorded as conflicts, not sent again until they change) or any did
-     * not arrive (sent again next run). Returns what the run is told.
-     *
-     * <p>DHIS2's own sync does the same: SyncUtils.checkSummaryStatus (core 2.41.8.2, dxf2/sync) counts an import
-     * summary with status WARNING or ERROR as a failed sync. For dataValueSets a WARNING means conflicts, and every
-     * conflict ignores its value (DataValueSetImportValidator.skipDataValue): there is no "accepted with a
-     * warning" in these summaries, so a WARNING page is settled with its conflicted values rejected.
-     *
-     * @param singular the object noun, singular ("data value"); plural adds "s"
-     */
+    /** The stage's end, one rule for every stage ({@link StageEnd#end}). Returns what the run is told. */
     protected String end(StageTally t, String singular, String counts, String success, String failurePrefix) {
-        if (t.stopped) {
-            String reason = name + " stopped by " + t.run.stopCause() + " after " + t.pages + " pages; the rest is "
-                    + "sent next run. " + counts;
-            fail(t, reason);
-            return reason;
-        }
-        if (t.unsettledPages.isEmpty() && t.conflicts == 0) {
-            succeed(t, counts, success);
-            return t.process.getSummary();
-        }
-        List<String> parts = new ArrayList<>();
-        if (t.conflicts > 0) {
-            parts.add(t.conflicts + " " + noun(singular, t.conflicts) + " rejected by central (conflicts recorded)");
-        }
-        if (!t.unsettledPages.isEmpty()) {
-            parts.add(t.unsettledValues + " " + noun(singular, t.unsettledValues)
-                    + " did not arrive (sent again next run): pages " + String.join(", ",
-                    t.unsettledPages.stream().map(String::valueOf).toList()) + ". "
-                    + String.join("; ", t.unsettledReasons));
-        }
-        String reason = failurePrefix + String.join("; ", parts);
-        fail(t, reason);
-        return reason;
+        return ending.end(t, singular, counts, success, failurePrefix);
     }
 
     /**
@@ -358,31 +220,6 @@ public abstract class PagedPushStage<T, P extends PushPage<T>> {
                 return pages.next();
             }
         };
-    }
-
-    static String noun(String singular, long n) {
-        return n == 1 ? singular : singular + "s";
-    }
-
-    /** The stage ended with every page settled. */
-    protected void succeed(StageTally t, String counts, String summary) {
-        if (t.pagesStage != null) {
-            t.pagesStage.complete(counts);
-        }
-        t.process.complete(summary);
-        log.info("{} done: {}", name, counts);
-        t.report(stage, true);
-    }
-
-    /** The stage ended FAILED: its progress nodes, the run and the metrics say why. */
-    protected void fail(StageTally t, String reason) {
-        if (t.pagesStage != null) {
-            t.pagesStage.fail(reason);
-        }
-        t.process.fail(reason);
-        t.run.recordFailure(reason);
-        t.report(stage, false);
-        log.warn(reason);
     }
 
     protected StageTally tally(Exchange exchange) {

@@ -20,12 +20,7 @@ final class DownloadExchange {
     }
 
     static Instant serverDate(Exchange exchange, String which) throws Exception {
-        Instant t = TrackerPushStage.parseTime(JSON.readTree(exchange.getMessage().getBody(String.class))
-                .path("serverDate").asText(null));
-        if (t == null) {
-            throw new IllegalStateException("the " + which + " DHIS2 did not report its serverDate");
-        }
-        return t;
+        return TrackerPushStage.serverDate(JSON.readTree(exchange.getMessage().getBody(String.class)), which);
     }
 
     static DownloadPass pass(Exchange exchange) {

@@ -1,5 +1,6 @@
 package org.dhis2.sync.tracker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -253,6 +254,15 @@ public final class TrackerPushStage {
 
     public static void clearForCall(Exchange exchange) {
         TrackerExchange.clearForCall(exchange);
+    }
+
+    /** The {@code serverDate} of a {@code /api/system/info} answer; {@code which} names the instance in the error. */
+    public static Instant serverDate(JsonNode info, String which) {
+        Instant t = parseTime(info.path("serverDate").asText(null));
+        if (t == null) {
+            throw new IllegalStateException("the " + which + " DHIS2 did not report its serverDate");
+        }
+        return t;
     }
 
     /** DHIS2 tracker times are the server's local time without offset; read them as UTC, like the watermark. */

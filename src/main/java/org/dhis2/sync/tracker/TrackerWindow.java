@@ -50,10 +50,7 @@ final class TrackerWindow {
     void open(Exchange exchange, boolean programsConfigured) throws Exception {
         JobRun run = JobCoordinator.currentRun(exchange, "stage." + mode.stage);
         JsonNode info = JSON.readTree(exchange.getMessage().getBody(String.class));
-        Instant upper = TrackerPushStage.parseTime(info.path("serverDate").asText(null));
-        if (upper == null) {
-            throw new IllegalStateException("the local DHIS2 did not report its serverDate");
-        }
+        Instant upper = TrackerPushStage.serverDate(info, "local");
         Instant watermark = books.watermark(mode.stage).orElse(null);
         Instant lower = TrackerReadQuery.windowStart(watermark, windowOverlap, skipChangedBefore);
         JobProgress.Process process = run.progress().startProcess(mode.description);

@@ -15,7 +15,8 @@ class AggregateStageStateTest {
 
     @Test
     void stageBeansKeepNoPerRunStateInFields() {
-        for (Class<?> type : List.of(DataValueSync.class, CompleteRegistrationSync.class, PagedPushStage.class)) {
+        for (Class<?> type : List.of(DataValueSync.class, CompleteRegistrationSync.class, PagedPushStage.class,
+                PageSettlement.class, StageEnd.class)) {
             for (Field field : type.getDeclaredFields()) {
                 if (!Modifier.isStatic(field.getModifiers())) {
                     assertThat(Modifier.isFinal(field.getModifiers()))

@@ -63,14 +63,14 @@ class DataValuePagingTest {
         DataValuePage page = pages(export(3), 10, v -> true).get(0);
         var byIndex = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
                 List.of(new ImportJudgement.Conflict("ou", "bad", "E7612", "orgUnit", List.of(2))));
-        assertThat(DataValueSync.rejectedValues(page, byIndex)).containsOnlyKeys(2);
+        assertThat(RejectedItems.of(page, byIndex)).containsOnlyKeys(2);
         var legacy = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
                 List.of(new ImportJudgement.Conflict("1", "Data value is not numeric: de1", null, null, List.of())));
-        assertThat(DataValueSync.rejectedValues(page, legacy)).containsOnlyKeys(1);
+        assertThat(RejectedItems.of(page, legacy)).containsOnlyKeys(1);
         var unknown = new ImportJudgement("WARNING", "", 2, 0, 1, 0,
                 List.of(new ImportJudgement.Conflict("zzz", "?", null, null, List.of())));
-        assertThat(DataValueSync.rejectedValues(page, unknown)).isNull();
-        assertThat(DataValueSync.rejectedValues(page, new ImportJudgement("SUCCESS", "", 3, 0, 0, 0, List.of())))
+        assertThat(RejectedItems.of(page, unknown)).isNull();
+        assertThat(RejectedItems.of(page, new ImportJudgement("SUCCESS", "", 3, 0, 0, 0, List.of())))
                 .isEqualTo(Map.of());
     }
 
@@ -89,7 +89,7 @@ class DataValuePagingTest {
         var expired = new ImportJudgement("WARNING", "", 1, 0, 2, 0, List.of(new ImportJudgement.Conflict("202401",
                 "Current date is past expiry days for period 202401 and data set: dsA", null, null, List.of())));
         // without knowing which data set a value belongs to, the conflict fits 3 values where central ignored 2
-        assertThat(DataValueSync.rejectedValues(samePeriodPage(Map.of()), expired)).isNull();
+        assertThat(RejectedItems.of(samePeriodPage(Map.of()), expired)).isNull();
     }
 
     @Test
@@ -98,11 +98,11 @@ class DataValuePagingTest {
                 java.util.Set.of("dsB"));
         var expired = new ImportJudgement("WARNING", "", 1, 0, 2, 0, List.of(new ImportJudgement.Conflict("202401",
                 "Current date is past expiry days for period 202401 and data set: dsA", null, null, List.of())));
-        assertThat(DataValueSync.rejectedValues(samePeriodPage(sets), expired)).containsOnlyKeys(0, 1);
+        assertThat(RejectedItems.of(samePeriodPage(sets), expired)).containsOnlyKeys(0, 1);
         var future = new ImportJudgement("WARNING", "", 2, 0, 1, 0, List.of(new ImportJudgement.Conflict("202401",
                 "Period: 202401 is after latest open future period: 202312 for data element: de2", null, null,
                 List.of())));
-        assertThat(DataValueSync.rejectedValues(samePeriodPage(sets), future)).containsOnlyKeys(1);
+        assertThat(RejectedItems.of(samePeriodPage(sets), future)).containsOnlyKeys(1);
     }
 
     @Test
