@@ -71,7 +71,7 @@ final class TrackerLegacyImporter {
         if (summary == null) {
             boolean created = existing == null;
             ObjectNode body = te.deepCopy();
-            body.set("attributes", TrackerImporter.mergeValues(existing == null ? null
+            body.set("attributes", TrackerValueMerge.mergeValues(existing == null ? null
                     : existing.body().path("attributes"), te.path("attributes"), "attribute",
                     Dhis2Dates.tracker(instance.clock().instant())));
             body.put("trackedEntityType", type);
@@ -191,7 +191,7 @@ final class TrackerLegacyImporter {
             return pre;
         }
         String now = Dhis2Dates.tracker(instance.clock().instant());
-        event.set("dataValues", TrackerImporter.mergeValues(existing == null ? null
+        event.set("dataValues", TrackerValueMerge.mergeValues(existing == null ? null
                 : existing.body().path("dataValues"), event.path("dataValues"), "dataElement", now));
         instance.tracker().put(Kind.EVENT, uid, event);
         return success(uid, "events", existing == null ? 0 : 1);
