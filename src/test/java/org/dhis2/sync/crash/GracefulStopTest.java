@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.dhis2.sync.sandbox.AggregateStore;
 import org.dhis2.sync.sandbox.Dhis2Instance;
 import org.dhis2.sync.sandbox.Dhis2Version;
+import org.dhis2.sync.sandbox.Fault;
 import org.dhis2.sync.sandbox.GeneratorSpec;
 import org.dhis2.sync.sandbox.SandboxGenerator;
 import org.dhis2.sync.sandbox.SandboxPair;
@@ -30,20 +31,26 @@ class GracefulStopTest {
                      pair.centralServer().url(), Map.of("sync.dataValues.pageSize", "50"))) {
             SandboxGenerator.populate(pair, GeneratorSpec.small());
             engine.start();
+            // every answer 700 ms late; the SIGTERM is sent when the first page reaches central (its answer then waits
+            // 3 s more): pages taken after it are the ones already in flight or read ahead
             pair.central().faults().setLatency(Duration.ofMillis(700));
+            long[] stopAskedAt = new long[1];
+            java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+            pair.central().faults().on("POST", "/api/dataValueSets").requests(1).fail(Fault.beforeHandling(() -> {
+                stopAskedAt[0] = System.nanoTime();
+                engine.terminate();
+                signalled.countDown();
+                sleepQuietly(Duration.ofSeconds(3));
+            }));
             String jobId = engine.execute("DATA_SYNC");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (pair.central().requests().count("POST", "/api/dataValueSets") < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            long stopAsked = System.nanoTime();
-            engine.terminate();
+            assertThat(signalled.await(60, TimeUnit.SECONDS)).as("a page reached central").isTrue();
+            long stopAsked = stopAskedAt[0];
             assertThat(engine.awaitExit(Duration.ofSeconds(40))).as("the engine exits:\n%s", engine.log()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - stopAsked)).isLessThan(Duration.ofSeconds(40));
             long posted = pair.central().requests().count("POST", "/api/dataValueSets");
             assertThat(posted).as("pages taken after SIGTERM").isLessThan(5);
             assertThat(engine.log()).contains("dhis2-sync stopped");
-            pair.central().faults().setLatency(Duration.ZERO);
+            pair.central().faults().clear();
 
             engine.start();
             JsonNode stopped = null;
@@ -70,17 +77,19 @@ class GracefulStopTest {
                      "sync.tracker.parallelism", "1"))) {
             SandboxGenerator.populate(pair, GeneratorSpec.small());
             engine.start();
-            // 11 tracked entities in pages of 5, each answer 3 s late: the SIGTERM has 3 s to reach the engine before
-            // the second page could be taken, even on a loaded machine (700 ms was once too short in CI)
-            pair.central().faults().setLatency(Duration.ofMillis(3000));
+            // 11 tracked entities in pages of 5. The SIGTERM is sent when the first page reaches central, and its
+            // answer waits 3 s: the stop lands while that page is in flight, when the page read ahead behind it is the
+            // last one taken (waiting for the sandbox's log of the answer instead raced with that read-ahead)
+            java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+            pair.central().faults().on("POST", "/api/tracker").requests(1).fail(Fault.beforeHandling(() -> {
+                engine.terminate();
+                signalled.countDown();
+                sleepQuietly(Duration.ofSeconds(3));
+            }));
             String jobId = engine.execute("TRACKER_PROGRAMS_DATA_SYNC");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (pair.central().requests().count("POST", "/api/tracker") < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            engine.terminate();
+            assertThat(signalled.await(60, TimeUnit.SECONDS)).as("a tracker page reached central").isTrue();
             assertThat(engine.awaitExit(Duration.ofSeconds(40))).as("the engine exits:\n%s", engine.log()).isTrue();
-            pair.central().faults().setLatency(Duration.ZERO);
+            pair.central().faults().clear();
             assertThat(KillPointsTest.alive(pair.central(), TrackerStore.Kind.TRACKED_ENTITY, false))
                     .as("not every page was sent").isNotEqualTo(KillPointsTest.alive(pair.local(),
                             TrackerStore.Kind.TRACKED_ENTITY, false));
@@ -96,6 +105,14 @@ class GracefulStopTest {
                 assertThat(KillPointsTest.alive(pair.central(), kind, false)).as(kind.name())
                         .isEqualTo(KillPointsTest.alive(pair.local(), kind, false));
             }
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
