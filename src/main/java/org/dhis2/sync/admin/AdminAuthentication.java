@@ -164,7 +164,8 @@ public final class AdminAuthentication {
         return expectedDigest != null && MessageDigest.isEqual(expectedDigest, sha256(presented));
     }
 
-    static byte[] sha256(String text) {
+    /** The SHA-256 digest of a secret's UTF-8 bytes: what is kept of admin credentials, hand-out clients, sessions. */
+    public static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

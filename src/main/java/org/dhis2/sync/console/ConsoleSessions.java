@@ -1,8 +1,8 @@
 package org.dhis2.sync.console;
 
-import java.nio.charset.StandardCharsets;
+import static org.dhis2.sync.admin.AdminAuthentication.sha256;
+
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -167,13 +167,6 @@ public final class ConsoleSessions {
         }
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String random() {
         byte[] b = new byte[32];

@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.dhis2.sync.config.JobSchedule;
@@ -86,22 +88,32 @@ public final class ClusterRuns {
     public record Elsewhere(String jobId, String node, Instant started, String progressJson) {
     }
 
-    /** The job's run on another node of the cluster, if one goes on (a dead node's leftover RUNNING row is not). */
-    public Optional<Elsewhere> runningElsewhere(String jobType) {
+    /**
+     * The runs going on on other nodes of the cluster among these job types, by job type (a dead node's leftover
+     * RUNNING row is not one); one query for all of them.
+     */
+    public Map<String, Elsewhere> runningElsewhere(List<String> jobTypes) {
+        Map<String, Elsewhere> runs = new HashMap<>();
+        if (jobTypes.isEmpty()) {
+            return runs;
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(SqlFile.get("job-run-running-elsewhere"))) {
-            s.setString(1, syncPair);
-            s.setString(2, jobType);
-            s.setString(3, RunLocks.NODE);
-            s.setString(4, RunLocks.jobLockName(syncPair, jobType));
+            s.setArray(1, c.createArrayOf("text", jobTypes.toArray()));
+            s.setArray(2, c.createArrayOf("text", jobTypes.stream()
+                    .map(type -> RunLocks.jobLockName(syncPair, type)).toArray()));
+            s.setString(3, syncPair);
+            s.setString(4, RunLocks.NODE);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Elsewhere(rs.getString(1), rs.getString(2),
-                        rs.getTimestamp(3).toInstant(), rs.getString(4))) : Optional.empty();
+                while (rs.next()) {
+                    runs.put(rs.getString(1), new Elsewhere(rs.getString(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                }
             }
         } catch (SQLException e) {
-            LOG.warn("Cannot read whether {} runs on another node: {}", jobType, e.getMessage());
-            return Optional.empty();
+            LOG.warn("Cannot read which of {} run on another node: {}", jobTypes, e.getMessage());
         }
+        return runs;
     }
 
     /** The refusal of a start because a run on another node holds one of the job's locks. */

@@ -252,12 +252,12 @@ public final class JobCoordinator {
         return Optional.ofNullable(lastFinished.get(jobType));
     }
 
-    /** The run of the job that ended last on any node (job_run). */
-    /** The job's run on another node of the cluster, when none goes on here (read, no lock taken). */
-    public Optional<ClusterRuns.Elsewhere> runOnAnotherNode(String jobType) {
-        return running.containsKey(jobType) ? Optional.empty() : cluster.runningElsewhere(jobType);
+    /** The runs on other nodes of the cluster of those job types none goes on here for (read, no lock taken). */
+    public Map<String, ClusterRuns.Elsewhere> runsOnOtherNodes(List<String> jobTypes) {
+        return cluster.runningElsewhere(jobTypes.stream().filter(type -> !running.containsKey(type)).toList());
     }
 
+    /** The run of the job that ended last on any node (job_run). */
     public Optional<ClusterRuns.Ended> lastEndedInCluster(String jobType) {
         return cluster.lastEnded(jobType);
     }

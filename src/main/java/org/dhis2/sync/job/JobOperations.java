@@ -2,6 +2,7 @@ package org.dhis2.sync.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -37,15 +38,19 @@ public final class JobOperations implements JobControl {
 
     @Override
     public List<JobOverview> overview() {
-        return JobSchedule.JOB_TYPES.stream().map(this::overview).toList();
+        Set<String> elsewhere = coordinator.runsOnOtherNodes(JobSchedule.JOB_TYPES).keySet();
+        return JobSchedule.JOB_TYPES.stream().map(type -> overview(type, elsewhere.contains(type))).toList();
     }
 
     /** One job's overview. */
     public JobOverview overview(String jobType) {
+        return overview(jobType, coordinator.runsOnOtherNodes(List.of(jobType)).containsKey(jobType));
+    }
+
+    private JobOverview overview(String jobType, boolean runningElsewhere) {
         JobSchedule schedule = knownSchedule(jobType);
         // running here, or on another node of the cluster
-        boolean running = coordinator.running(jobType).isPresent()
-                || coordinator.runOnAnotherNode(jobType).isPresent();
+        boolean running = coordinator.running(jobType).isPresent() || runningElsewhere;
         Optional<JobHistory.EndedRun> last = lastEnded(jobType);
         String status = running ? "RUNNING" : last.map(JobHistory.EndedRun::status).orElse("NOT_STARTED");
         return new JobOverview(jobType, schedule.enabled(), schedule.describe(), status,
@@ -61,7 +66,7 @@ public final class JobOperations implements JobControl {
             return Optional.of(here.get().progress().processes());
         }
         // a run on another node: its tree as that node last saved it (it saves it at every change)
-        return coordinator.runOnAnotherNode(jobType).map(run -> {
+        return Optional.ofNullable(coordinator.runsOnOtherNodes(List.of(jobType)).get(jobType)).map(run -> {
             try {
                 return run.progressJson() == null ? java.util.List.of()
                         : JobCoordinator.JSON.readTree(run.progressJson());
