@@ -1,8 +1,7 @@
--- Fleet view: per job type of a pair, the last finished run's status and the last successful run's end.
-select job_type,
+-- Fleet view: per pair and job type, the last finished run's status and the last successful run's end.
+select sync_pair, job_type,
        (array_agg(status order by finished desc) filter (where finished is not null))[1] as last_status,
        max(finished) filter (where status = 'SUCCESS') as last_success,
        bool_or(status = 'RUNNING') as running
 from job_run
-where sync_pair = ?
-group by job_type
+group by sync_pair, job_type

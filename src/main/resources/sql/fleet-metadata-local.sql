@@ -1,5 +1,5 @@
--- Fleet view: the newest metadata version the pair's local instance imported.
-select name from metadata_version
-where sync_pair = ? and status = 'IMPORTED'
-order by created desc
-limit 1
+-- Fleet view: per pair, the newest metadata version its local instance imported.
+select distinct on (sync_pair) sync_pair, name
+from metadata_version
+where status = 'IMPORTED'
+order by sync_pair, created desc

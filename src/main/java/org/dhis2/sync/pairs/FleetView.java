@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,26 +48,28 @@ public final class FleetView {
         this.cacheFor = cacheFor;
     }
 
+    /** Every pair; the bookkeeping is read once for all of them (three grouped queries, not three per pair). */
     public List<Map<String, Object>> list(Exchange exchange) throws SQLException {
+        Instant now = Instant.now();
+        Map<String, Map<String, Map<String, Object>>> jobs = jobs(now);
+        Map<String, List<Map<String, Object>>> objects = objects();
+        Map<String, String> localVersions = localVersions();
         List<Map<String, Object>> answer = new ArrayList<>();
         for (PairBeans pair : pairs.all().values()) {
-            answer.add(describe(exchange, pairs, pair));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("pair", pair.name());
+            p.put("local", instance(pairs, pair.settings().local()));
+            p.put("central", instance(pairs, pair.settings().central()));
+            Map<String, Map<String, Object>> pairJobs = new LinkedHashMap<>();
+            JobSchedule.JOB_TYPES.forEach(type -> pairJobs.put(type, jobs.getOrDefault(pair.name(), Map.of())
+                    .getOrDefault(type, job(type, null, null, false, now))));
+            p.put("jobs", pairJobs.values());
+            p.put("stages", stages(pairJobs));
+            p.put("objects", objects.getOrDefault(pair.name(), List.of()));
+            p.put("metadata", metadata(exchange, pair, Optional.ofNullable(localVersions.get(pair.name()))));
+            answer.add(p);
         }
         return answer;
-    }
-
-    private Map<String, Object> describe(Exchange exchange, SyncPairs pairs, PairBeans pair) throws SQLException {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("pair", pair.name());
-        p.put("local", instance(pairs, pair.settings().local()));
-        p.put("central", instance(pairs, pair.settings().central()));
-        Instant now = Instant.now();
-        Map<String, Map<String, Object>> jobs = jobs(pair.name(), now);
-        p.put("jobs", jobs.values());
-        p.put("stages", stages(jobs));
-        p.put("objects", objects(pair.name()));
-        p.put("metadata", metadata(exchange, pair));
-        return p;
     }
 
     private static Map<String, Object> instance(SyncPairs pairs, Dhis2Connection c) {
@@ -77,18 +80,17 @@ public final class FleetView {
         return i;
     }
 
-    private Map<String, Map<String, Object>> jobs(String pair, Instant now) throws SQLException {
-        Map<String, Map<String, Object>> jobs = new LinkedHashMap<>();
-        JobSchedule.JOB_TYPES.forEach(type -> jobs.put(type, job(type, null, null, false, now)));
+    /** Per pair and job type, the last status and success. */
+    private Map<String, Map<String, Map<String, Object>>> jobs(Instant now) throws SQLException {
+        Map<String, Map<String, Map<String, Object>>> jobs = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-job-last"))) {
-            s.setString(1, pair);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    Timestamp success = r.getTimestamp("last_success");
-                    jobs.put(r.getString("job_type"), job(r.getString("job_type"), r.getString("last_status"),
-                            success == null ? null : success.toInstant(), r.getBoolean("running"), now));
-                }
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-job-last"));
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Timestamp success = r.getTimestamp("last_success");
+                jobs.computeIfAbsent(r.getString("sync_pair"), pair -> new HashMap<>()).put(r.getString("job_type"),
+                        job(r.getString("job_type"), r.getString("last_status"),
+                                success == null ? null : success.toInstant(), r.getBoolean("running"), now));
             }
         }
         return jobs;
@@ -128,27 +130,25 @@ public final class FleetView {
         return new ArrayList<>(stages.values());
     }
 
-    private List<Map<String, Object>> objects(String pair) throws SQLException {
-        List<Map<String, Object>> kinds = new ArrayList<>();
+    /** Per pair, per object kind the objects waiting and the open conflicts. */
+    private Map<String, List<Map<String, Object>>> objects() throws SQLException {
+        Map<String, List<Map<String, Object>>> kinds = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-items"))) {
-            s.setString(1, pair);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    Map<String, Object> k = new LinkedHashMap<>();
-                    k.put("kind", r.getString("kind"));
-                    k.put("pending", r.getLong("pending"));
-                    k.put("conflicts", r.getLong("conflicts"));
-                    kinds.add(k);
-                }
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-items"));
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("kind", r.getString("kind"));
+                k.put("pending", r.getLong("pending"));
+                k.put("conflicts", r.getLong("conflicts"));
+                kinds.computeIfAbsent(r.getString("sync_pair"), pair -> new ArrayList<>()).add(k);
             }
         }
         return kinds;
     }
 
     /** Local's newest imported version, and how many central has after it (from central's version history). */
-    private Map<String, Object> metadata(Exchange exchange, PairBeans pair) throws SQLException {
-        Optional<String> local = localVersion(pair.name());
+    private Map<String, Object> metadata(Exchange exchange, PairBeans pair, Optional<String> local) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("localVersion", local.orElse(null));
         List<CentralVersion> history = history(exchange, pair.settings().central());
@@ -200,13 +200,16 @@ public final class FleetView {
         return versions;
     }
 
-    private Optional<String> localVersion(String pair) throws SQLException {
+    /** Per pair, the newest metadata version its local instance imported. */
+    private Map<String, String> localVersions() throws SQLException {
+        Map<String, String> versions = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-metadata-local"))) {
-            s.setString(1, pair);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+             PreparedStatement s = c.prepareStatement(SqlFile.get("fleet-metadata-local"));
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                versions.put(r.getString(1), r.getString(2));
             }
         }
+        return versions;
     }
 }
