@@ -148,8 +148,10 @@ class TwoNodesTest {
             assertThat(trackerOnB).as(jobsOnB.toString()).isNotNull();
             assertThat(trackerOnB.path("lastExecutedStatus").asText()).as(trackerOnB.toString()).isEqualTo("RUNNING");
             assertThat(trackerOnB.path("running").asBoolean()).isTrue();
-            com.fasterxml.jackson.databind.JsonNode treeOnB = nodeB.getJson(
-                    "/api/scheduling/running/TRACKER_PROGRAMS_DATA_SYNC");
+            // A saves its tree at every change: its stages show on B once A has begun one
+            com.fasterxml.jackson.databind.JsonNode treeOnB = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> nodeB.getJson("/api/scheduling/running/TRACKER_PROGRAMS_DATA_SYNC"),
+                            tree -> tree.path(0).path("stages").size() > 0);
             assertThat(treeOnB.isArray()).as(treeOnB.toString()).isTrue();
             assertThat(treeOnB.get(0).path("jobId").asText()).as(treeOnB.toString()).isEqualTo(onA);
             assertThat(treeOnB.get(0).path("stages").size()).as(treeOnB.toString()).isPositive();
